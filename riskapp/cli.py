@@ -1,0 +1,120 @@
+"""The `riskapp` command: Flask's own commands (`run`, `shell`, `db`) plus riskapp's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from .domain.errors import LibraryInvalid
+from .services import library as library_service
+
+
+def _progress(message: str) -> None:
+    click.echo(f"  … {message}", err=True)
+
+
+def _library_path(path: str | None) -> Path:
+    return Path(path) if path else Path(current_app.config["RISKAPP_SEED_LIBRARY"])
+
+
+def _report_problems(problems: list) -> None:
+    click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}:", err=True)
+    for problem in problems:
+        click.echo(f"  {problem}", err=True)
+
+
+def upgrade_database() -> None:
+    """Create the schema, or bring an older one to the latest migration."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+
+
+def _load(path: Path) -> None:
+    click.echo(f"Loading library {path}", err=True)
+    try:
+        report = library_service.load_library(path, _progress)
+    except LibraryInvalid as exc:
+        _report_problems(exc.problems)
+        raise click.exceptions.Exit(1) from exc
+    click.echo(f"Library loaded: {report.summary()}.")
+
+
+@click.command("init")
+@click.option("--no-library", is_flag=True, help="Only create or upgrade the database.")
+@with_appcontext
+def init_command(no_library: bool) -> None:
+    """Create or upgrade the database and load the shipped library (safe to repeat)."""
+    click.echo("Upgrading the database to the latest revision", err=True)
+    upgrade_database()
+    if not no_library:
+        _load(_library_path(None))
+
+
+@click.group("library")
+def library_group() -> None:
+    """Check, load and describe control libraries."""
+
+
+@library_group.command("check")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+@with_appcontext
+def library_check(path: str | None) -> None:
+    """Validate a library folder (default: the shipped one); exit 1 listing every problem."""
+    folder = _library_path(path)
+    problems = library_service.check_library(folder, _progress)
+    if problems:
+        _report_problems(problems)
+        raise click.exceptions.Exit(1)
+    click.echo(f"{folder}: library is valid.")
+
+
+@library_group.command("load")
+@click.argument("path", required=False, type=click.Path(file_okay=False))
+@with_appcontext
+def library_load(path: str | None) -> None:
+    """Load a library folder, or update the loaded one in place (default: the shipped one)."""
+    _load(_library_path(path))
+
+
+@library_group.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@with_appcontext
+def library_stats(as_json: bool) -> None:
+    """Show the loaded library's counts, edges and integrity violations."""
+    stats = library_service.current_stats()
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+        return
+    click.echo(f"{stats['library']['name']} {stats['library']['version']}")
+    for slug, figures in stats["frameworks"].items():
+        click.echo(f"  {slug}: {figures['criteria']} criteria")
+    for kind in ("risks", "controls", "evidence_types", "policies"):
+        click.echo(f"  {kind.replace('_', ' ')}: {stats[kind]}")
+    for kind, n in stats["edges"].items():
+        click.echo(f"  {kind.replace('_', ' ')} edges: {n}")
+    broken = {rule: refs for rule, refs in stats["violations"].items() if refs}
+    if not broken:
+        click.echo("  no integrity violations")
+    for rule, refs in broken.items():
+        click.echo(f"  {rule.replace('_', ' ')}: {', '.join(refs)}")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach riskapp's commands to the app's CLI."""
+    app.cli.add_command(init_command)
+    app.cli.add_command(library_group)
+
+
+def _create_app() -> Flask:
+    from .app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """riskapp: risk-based control-library builder. `riskapp run` serves the app."""

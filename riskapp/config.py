@@ -1,0 +1,55 @@
+"""Settings read from the environment, with safe defaults for the embedded setup."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEED_LIBRARY = PROJECT_ROOT / "seed_library"
+SECRET_KEY_FILE = "secret_key"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres:// and postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: Path) -> str:
+    """Return SECRET_KEY from the environment, or one generated once into the instance folder."""
+    from_env = os.environ.get("SECRET_KEY")
+    if from_env:
+        return from_env
+    path = instance_path / SECRET_KEY_FILE
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def settings_from_env(instance_path: Path) -> dict[str, Any]:
+    """Return the Flask settings that come from the environment."""
+    default_db = f"sqlite:///{instance_path / 'riskapp.db'}"
+    return {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        ),
+        "RISKAPP_EXPORT_DIR": os.path.abspath(os.environ.get("RISKAPP_EXPORT_DIR", "exports")),
+        "RISKAPP_SEED_LIBRARY": str(SEED_LIBRARY),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+}

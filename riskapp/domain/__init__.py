@@ -1,0 +1,1 @@
+"""The domain: plain Python and networkx, no Flask and no database."""

@@ -1,0 +1,50 @@
+"""SQLAlchemy models; importing this module registers every table on `db.metadata`."""
+
+from .assessment import (
+    IMPLEMENTATION_STATUSES,
+    REPORT_TYPES,
+    TREATMENTS,
+    AssessedRisk,
+    Assessment,
+    AuditEvent,
+    SelectedControl,
+)
+from .library import (
+    Control,
+    ControlCriterion,
+    ControlEvidence,
+    ControlPolicy,
+    ControlRisk,
+    Criterion,
+    EvidenceType,
+    Framework,
+    LibraryRelease,
+    PolicyTemplate,
+    Risk,
+)
+from .org import ROLES, Membership, Organization, User
+
+__all__ = [
+    "IMPLEMENTATION_STATUSES",
+    "REPORT_TYPES",
+    "ROLES",
+    "TREATMENTS",
+    "AssessedRisk",
+    "Assessment",
+    "AuditEvent",
+    "Control",
+    "ControlCriterion",
+    "ControlEvidence",
+    "ControlPolicy",
+    "ControlRisk",
+    "Criterion",
+    "EvidenceType",
+    "Framework",
+    "LibraryRelease",
+    "Membership",
+    "Organization",
+    "PolicyTemplate",
+    "Risk",
+    "SelectedControl",
+    "User",
+]

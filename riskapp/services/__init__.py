@@ -1,0 +1,1 @@
+"""Use cases shared by the web views and the CLI; they commit or roll back."""
