@@ -162,8 +162,9 @@ def sources(g: nx.DiGraph, target: str, edge_kind: str) -> list[str]:
 
 def selected_controls(g: nx.DiGraph) -> list[str]:
     """Return the ids of the controls an assessment selected."""
-    return [n for n, data in g.nodes(data=True) if data.get("kind") == CONTROL and data.get(
-        "selected")]
+    return [
+        n for n, data in g.nodes(data=True) if data.get("kind") == CONTROL and data.get("selected")
+    ]
 
 
 def unmitigated_risks(g: nx.DiGraph, risks: Iterable[str] | None = None) -> list[str]:

@@ -183,9 +183,7 @@ class _Parser:
         categories: list[Category] = []
         for i, raw in enumerate(r.items("categories", required=True), start=1):
             c = r.nested(f"categories[{i}]", raw)
-            categories.append(
-                Category(c.text("key"), c.text("name"), c.boolean("always_in_scope"))
-            )
+            categories.append(Category(c.text("key"), c.text("name"), c.boolean("always_in_scope")))
             c.finish()
         category_keys = {c.key for c in categories}
         series: list[Series] = []
@@ -287,11 +285,12 @@ class _Parser:
             m = r.nested(f"mitigates[{i}]", raw)
             if not m.ok:
                 continue
+            before = len(self.problems)
             risk = m.ref("risk")
             likelihood = m.integer("likelihood", 0, MAX_EFFECT)
             impact = m.integer("impact", 0, MAX_EFFECT)
             m.finish()
-            if likelihood == 0 and impact == 0 and "likelihood" in m.data:
+            if likelihood == 0 and impact == 0 and len(self.problems) == before:
                 m.problem("", "an effect must lower likelihood or impact")
             if risk:
                 mitigates.append((risk, likelihood, impact))
@@ -302,8 +301,9 @@ class _Parser:
         if self.unique("control", control.ref, r):
             self.library.controls[control.ref] = control
             self.links.append(
-                _ControlLinks(r.file, control.ref, primary, supporting, mitigates, evidence,
-                              policy, also)
+                _ControlLinks(
+                    r.file, control.ref, primary, supporting, mitigates, evidence, policy, also
+                )
             )
 
     # -- evidence and policies ---------------------------------------------------
@@ -358,6 +358,7 @@ class _Parser:
         for slug, ref in lib.criteria:
             by_ref.setdefault(ref, []).append(slug)
         for links in self.links:
+
             def problem(field: str, message: str, links: _ControlLinks = links) -> None:
                 self.problems.append(Problem(links.file, links.ref, field, message))
 
@@ -392,7 +393,9 @@ class _Parser:
                     lib.documented_in.append(DocumentedIn(links.ref, ref, primary))
 
 
-def read_library(root: Path | str, progress: Progress | None = None) -> tuple[Library, list[Problem]]:
+def read_library(
+    root: Path | str, progress: Progress | None = None
+) -> tuple[Library, list[Problem]]:
     """Parse every file of a library folder; return the library and all problems found."""
     root = Path(root)
     say = progress or (lambda _msg: None)

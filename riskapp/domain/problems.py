@@ -128,9 +128,11 @@ class EntryReader:
             return ()
         out: list[str] = []
         for i, item in enumerate(value, start=1):
-            if isinstance(item, bool) or not isinstance(item, str | int | float) or not str(
-                item
-            ).strip():
+            if (
+                isinstance(item, bool)
+                or not isinstance(item, str | int | float)
+                or not str(item).strip()
+            ):
                 self.problem(f"{name}[{i}]", f"must be non-empty text, got {item!r}")
                 continue
             out.append(str(item).strip())

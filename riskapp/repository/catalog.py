@@ -52,8 +52,11 @@ def criteria_with_counts(fw: Framework) -> list[tuple[Criterion, int, int]]:
         sa.select(ControlCriterion.criterion_id, ControlCriterion.strength, sa.func.count())
         .join(Control, Control.id == ControlCriterion.control_id)
         .join(Criterion, Criterion.id == ControlCriterion.criterion_id)
-        .where(Criterion.framework_id == fw.id, ControlCriterion.assessment_id.is_(None),
-               ~Control.retired)
+        .where(
+            Criterion.framework_id == fw.id,
+            ControlCriterion.assessment_id.is_(None),
+            ~Control.retired,
+        )
         .group_by(ControlCriterion.criterion_id, ControlCriterion.strength)
     )
     for criterion_id, strength, n in rows:
@@ -65,7 +68,8 @@ def criteria_with_counts(fw: Framework) -> list[tuple[Criterion, int, int]]:
 def criterion(slug: str, ref: str) -> Criterion:
     return _one(
         _library(Criterion).join(Framework).where(Framework.slug == slug, Criterion.ref == ref),
-        "criterion", f"{slug}:{ref}",
+        "criterion",
+        f"{slug}:{ref}",
     )
 
 
@@ -73,8 +77,11 @@ def controls_for_criterion(c: Criterion) -> list[tuple[Control, str]]:
     rows = db.session.execute(
         sa.select(Control, ControlCriterion.strength)
         .join(ControlCriterion, ControlCriterion.control_id == Control.id)
-        .where(ControlCriterion.criterion_id == c.id, ControlCriterion.assessment_id.is_(None),
-               ~Control.retired)
+        .where(
+            ControlCriterion.criterion_id == c.id,
+            ControlCriterion.assessment_id.is_(None),
+            ~Control.retired,
+        )
         .order_by(ControlCriterion.strength, Control.position)
     )
     return [(control, strength) for control, strength in rows]
@@ -86,14 +93,18 @@ def controls() -> list[Control]:
 
 def control(ref: str) -> Control:
     return _one(
-        _library(Control).where(Control.ref == ref).options(
-            selectinload(Control.criteria_links).selectinload(ControlCriterion.criterion)
+        _library(Control)
+        .where(Control.ref == ref)
+        .options(
+            selectinload(Control.criteria_links)
+            .selectinload(ControlCriterion.criterion)
             .selectinload(Criterion.framework),
             selectinload(Control.risk_links).selectinload(ControlRisk.risk),
             selectinload(Control.evidence_links),
             selectinload(Control.policy_links).selectinload(ControlPolicy.policy),
         ),
-        "control", ref,
+        "control",
+        ref,
     )
 
 
@@ -103,10 +114,11 @@ def risks() -> list[Risk]:
 
 def risk(ref: str) -> Risk:
     return _one(
-        _library(Risk).where(Risk.ref == ref).options(
-            selectinload(Risk.mitigations).selectinload(ControlRisk.control)
-        ),
-        "risk", ref,
+        _library(Risk)
+        .where(Risk.ref == ref)
+        .options(selectinload(Risk.mitigations).selectinload(ControlRisk.control)),
+        "risk",
+        ref,
     )
 
 
@@ -126,8 +138,9 @@ def controls_documented_in(p: PolicyTemplate) -> list[tuple[Control, bool]]:
     rows = db.session.execute(
         sa.select(Control, ControlPolicy.is_primary)
         .join(ControlPolicy, ControlPolicy.control_id == Control.id)
-        .where(ControlPolicy.policy_id == p.id, ControlPolicy.assessment_id.is_(None),
-               ~Control.retired)
+        .where(
+            ControlPolicy.policy_id == p.id, ControlPolicy.assessment_id.is_(None), ~Control.retired
+        )
         .order_by(Control.domain, Control.position)
     )
     return [(c, primary) for c, primary in rows]

@@ -136,23 +136,44 @@ def sync_library(
 
     say("frameworks and criteria")
     frameworks = _sync_nodes(
-        session, Framework, "frameworks", _library_rows(session, Framework, lambda r: r.slug),
+        session,
+        Framework,
+        "frameworks",
+        _library_rows(session, Framework, lambda r: r.slug),
         (
-            (slug, {"slug": slug, "name": fw.name, "version": fw.version,
+            (
+                slug,
+                {
+                    "slug": slug,
+                    "name": fw.name,
+                    "version": fw.version,
                     "categories": [asdict(c) for c in fw.categories],
-                    "series": [asdict(s) for s in fw.series]})
+                    "series": [asdict(s) for s in fw.series],
+                },
+            )
             for slug, fw in library.frameworks.items()
         ),
         report,
     )
     session.flush()
     criteria = _sync_nodes(
-        session, Criterion, "criteria",
+        session,
+        Criterion,
+        "criteria",
         _library_rows(session, Criterion, lambda r: (r.framework.slug, r.ref)),
         (
-            (key, {"framework_id": frameworks[c.framework].id, "ref": c.ref, "series": c.series,
-                   "category": c.category, "title": c.title, "description": c.description,
-                   "points_of_focus": list(c.points_of_focus)})
+            (
+                key,
+                {
+                    "framework_id": frameworks[c.framework].id,
+                    "ref": c.ref,
+                    "series": c.series,
+                    "category": c.category,
+                    "title": c.title,
+                    "description": c.description,
+                    "points_of_focus": list(c.points_of_focus),
+                },
+            )
             for key, c in library.criteria.items()
         ),
         report,
@@ -168,26 +189,43 @@ def sync_library(
 
     say("risks, controls, evidence types and policies")
     risks = _sync_nodes(
-        session, Risk, "risks", _library_rows(session, Risk, lambda r: r.ref),
+        session,
+        Risk,
+        "risks",
+        _library_rows(session, Risk, lambda r: r.ref),
         ((ref, {**asdict(r), "tags": list(r.tags)}) for ref, r in library.risks.items()),
         report,
     )
     controls = _sync_nodes(
-        session, Control, "controls", _library_rows(session, Control, lambda r: r.ref),
+        session,
+        Control,
+        "controls",
+        _library_rows(session, Control, lambda r: r.ref),
         ((ref, asdict(c)) for ref, c in library.controls.items()),
         report,
     )
     evidence = _sync_nodes(
-        session, EvidenceType, "evidence_types",
+        session,
+        EvidenceType,
+        "evidence_types",
         _library_rows(session, EvidenceType, lambda r: r.ref),
         ((ref, asdict(e)) for ref, e in library.evidence.items()),
         report,
     )
     policies = _sync_nodes(
-        session, PolicyTemplate, "policies", _library_rows(session, PolicyTemplate, lambda r: r.ref),
+        session,
+        PolicyTemplate,
+        "policies",
+        _library_rows(session, PolicyTemplate, lambda r: r.ref),
         (
-            (ref, {**asdict(p), "roles": [asdict(r) for r in p.roles],
-                   "sections": [asdict(s) for s in p.sections]})
+            (
+                ref,
+                {
+                    **asdict(p),
+                    "roles": [asdict(r) for r in p.roles],
+                    "sections": [asdict(s) for s in p.sections],
+                },
+            )
             for ref, p in library.policies.items()
         ),
         report,
@@ -196,30 +234,45 @@ def sync_library(
 
     say("mappings")
     _sync_edges(
-        session, ControlCriterion, "satisfies", ("control_id", "criterion_id"),
+        session,
+        ControlCriterion,
+        "satisfies",
+        ("control_id", "criterion_id"),
         {
-            (controls[e.control].id, criteria[(e.framework, e.criterion)].id):
-                {"strength": e.strength}
+            (controls[e.control].id, criteria[(e.framework, e.criterion)].id): {
+                "strength": e.strength
+            }
             for e in library.satisfies
         },
         report,
     )
     _sync_edges(
-        session, ControlRisk, "mitigates", ("control_id", "risk_id"),
+        session,
+        ControlRisk,
+        "mitigates",
+        ("control_id", "risk_id"),
         {
-            (controls[e.control].id, risks[e.risk].id):
-                {"likelihood_effect": e.likelihood, "impact_effect": e.impact}
+            (controls[e.control].id, risks[e.risk].id): {
+                "likelihood_effect": e.likelihood,
+                "impact_effect": e.impact,
+            }
             for e in library.mitigates
         },
         report,
     )
     _sync_edges(
-        session, ControlEvidence, "evidenced_by", ("control_id", "evidence_type_id"),
+        session,
+        ControlEvidence,
+        "evidenced_by",
+        ("control_id", "evidence_type_id"),
         {(controls[e.control].id, evidence[e.evidence].id): {} for e in library.evidenced_by},
         report,
     )
     _sync_edges(
-        session, ControlPolicy, "documented_in", ("control_id", "policy_id"),
+        session,
+        ControlPolicy,
+        "documented_in",
+        ("control_id", "policy_id"),
         {
             (controls[e.control].id, policies[e.policy].id): {"is_primary": e.primary}
             for e in library.documented_in
@@ -229,8 +282,10 @@ def sync_library(
     latest = session.scalars(
         sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
     ).first()
-    if report.changed or latest is None or (latest.name, latest.version) != (
-        library.meta.name, library.meta.version
+    if (
+        report.changed
+        or latest is None
+        or (latest.name, latest.version) != (library.meta.name, library.meta.version)
     ):
         session.add(
             LibraryRelease(
@@ -276,8 +331,13 @@ def read_library(session: Session) -> dom.Library:
     for c in criteria_rows:
         framework, ref = criterion_keys[c.id]
         lib.criteria[(framework, ref)] = dom.Criterion(
-            framework=framework, ref=ref, series=c.series, category=c.category, title=c.title,
-            description=c.description, points_of_focus=tuple(c.points_of_focus),
+            framework=framework,
+            ref=ref,
+            series=c.series,
+            category=c.category,
+            title=c.title,
+            description=c.description,
+            points_of_focus=tuple(c.points_of_focus),
             parent=criterion_keys[c.parent_id][1] if c.parent_id in criterion_keys else None,
         )
     risk_refs: dict[int, str] = {}
@@ -296,7 +356,8 @@ def read_library(session: Session) -> dom.Library:
     for p in session.scalars(_current(PolicyTemplate)):
         policy_refs[p.id] = p.ref
         lib.policies[p.ref] = _fields(
-            p, dom.PolicyTemplate,
+            p,
+            dom.PolicyTemplate,
             roles=tuple(dom.PolicyRole(**r) for r in p.roles),
             sections=tuple(dom.PolicySection(**s) for s in p.sections),
         )
@@ -309,8 +370,12 @@ def read_library(session: Session) -> dom.Library:
     for e in _library_edges(session, ControlRisk):
         if e.control_id in control_refs and e.risk_id in risk_refs:
             lib.mitigates.append(
-                dom.Mitigates(control_refs[e.control_id], risk_refs[e.risk_id],
-                              e.likelihood_effect, e.impact_effect)
+                dom.Mitigates(
+                    control_refs[e.control_id],
+                    risk_refs[e.risk_id],
+                    e.likelihood_effect,
+                    e.impact_effect,
+                )
             )
     for e in _library_edges(session, ControlEvidence):
         if e.control_id in control_refs and e.evidence_type_id in evidence_refs:
@@ -320,8 +385,7 @@ def read_library(session: Session) -> dom.Library:
     for e in _library_edges(session, ControlPolicy):
         if e.control_id in control_refs and e.policy_id in policy_refs:
             lib.documented_in.append(
-                dom.DocumentedIn(control_refs[e.control_id], policy_refs[e.policy_id],
-                                 e.is_primary)
+                dom.DocumentedIn(control_refs[e.control_id], policy_refs[e.policy_id], e.is_primary)
             )
     return lib
 

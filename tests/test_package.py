@@ -1,0 +1,42 @@
+"""The package layout promises of the design card."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_domain_modules_load_without_the_web_stack() -> None:
+    code = (
+        "import sys\n"
+        "import riskapp, riskapp.domain.loader, riskapp.domain.graph, riskapp.domain.integrity\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('flask', 'flask_sqlalchemy', 'sqlalchemy', 'werkzeug'))\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_design_card_layout_exists() -> None:
+    for name in ("riskapp", "seed_library", "templates", "static", "exports", "tests"):
+        assert (ROOT / name).is_dir(), name
+    for name in ("wsgi.py", "pyproject.toml", "README.md", "seed_library/README.md"):
+        assert (ROOT / name).is_file(), name
+
+
+def test_wsgi_exposes_a_flask_app(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'wsgi.db'}")
+    monkeypatch.setenv("SECRET_KEY", "wsgi-test")
+    sys.path.insert(0, str(ROOT))
+    try:
+        import wsgi
+    finally:
+        sys.path.remove(str(ROOT))
+    assert wsgi.app.name == "riskapp.app"
+    assert wsgi.app.config["SQLALCHEMY_DATABASE_URI"].endswith("wsgi.db")
