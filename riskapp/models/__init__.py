@@ -1,9 +1,8 @@
 """SQLAlchemy models; importing this module registers every table on `db.metadata`."""
 
+from ..domain.assessment import REPORT_TYPES, TREATMENTS
+from ..domain.assessment import STATUSES as IMPLEMENTATION_STATUSES
 from .assessment import (
-    IMPLEMENTATION_STATUSES,
-    REPORT_TYPES,
-    TREATMENTS,
     AssessedRisk,
     Assessment,
     AuditEvent,

@@ -8,18 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.assessment import REPORT_TYPES
 from ..extensions import db
 from .base import utcnow
 from .library import Control, Framework, Risk
-
-REPORT_TYPES: tuple[str, ...] = ("type1", "type2")
-TREATMENTS: tuple[str, ...] = ("mitigate", "accept", "transfer", "avoid")
-IMPLEMENTATION_STATUSES: tuple[str, ...] = (
-    "implemented",
-    "partially-implemented",
-    "planned",
-    "not-applicable",
-)
 
 
 class Assessment(db.Model):

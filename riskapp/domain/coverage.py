@@ -1,0 +1,155 @@
+"""Coverage of an assessment's in-scope criteria by its selected controls.
+
+The rule for one criterion, counting only selected controls that are not
+marked not-applicable:
+
+- `covered`: at least one primary control is implemented or partially implemented;
+- `partial`: otherwise, some control maps to it (supporting controls in any
+  status, or primary controls that are only planned);
+- `gap`: no selected control maps to it.
+
+Unmitigated risks are the rated, not excluded risks above the appetite whose
+treatment is "mitigate" and that no selected (applicable) control mitigates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .assessment import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, AssessmentData, in_scope_criteria
+from .library import Library
+from .scoring import inherent_score, needs_treatment
+
+COVERED = "covered"
+PARTIAL_COVERAGE = "partial"
+GAP = "gap"
+COVERAGE_STATUSES: tuple[str, ...] = (COVERED, PARTIAL_COVERAGE, GAP)
+WORKING = frozenset({IMPLEMENTED, PARTIAL})
+
+
+@dataclass(frozen=True)
+class CoveringControl:
+    ref: str
+    strength: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CriterionCoverage:
+    framework: str
+    ref: str
+    series: str
+    category: str
+    title: str
+    status: str
+    controls: tuple[CoveringControl, ...]
+
+    @property
+    def missing(self) -> str:
+        """Say in words what stands between this criterion and `covered`."""
+        if self.status == COVERED:
+            return ""
+        if self.status == GAP:
+            return "No selected control satisfies this criterion."
+        primaries = [c for c in self.controls if c.strength == "primary"]
+        if primaries:
+            refs = ", ".join(c.ref for c in primaries)
+            return f"Primary control(s) {refs} not yet implemented."
+        return "Only supporting controls; select a primary control."
+
+
+@dataclass
+class Totals:
+    covered: int = 0
+    partial: int = 0
+    gap: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.covered + self.partial + self.gap
+
+    def percent(self, status: str) -> float:
+        """Return the share of criteria with `status`, in percent, rounded to one decimal."""
+        if not self.total:
+            return 0.0
+        return round(100 * getattr(self, status) / self.total, 1)
+
+    def add(self, status: str) -> None:
+        setattr(self, status, getattr(self, status) + 1)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"covered": self.covered, "partial": self.partial, "gap": self.gap}
+
+
+@dataclass
+class Coverage:
+    criteria: list[CriterionCoverage]
+    by_series: dict[str, Totals] = field(default_factory=dict)
+    by_category: dict[str, Totals] = field(default_factory=dict)
+    overall: Totals = field(default_factory=Totals)
+    unmitigated_risks: list[str] = field(default_factory=list)
+
+    def of_status(self, *statuses: str) -> list[CriterionCoverage]:
+        return [c for c in self.criteria if c.status in statuses]
+
+
+def criterion_status(controls: tuple[CoveringControl, ...] | list[CoveringControl]) -> str:
+    """Return covered, partial or gap for the applicable controls mapped to one criterion."""
+    applicable = [c for c in controls if c.status != NOT_APPLICABLE]
+    if any(c.strength == "primary" and c.status in WORKING for c in applicable):
+        return COVERED
+    return PARTIAL_COVERAGE if applicable else GAP
+
+
+def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
+    """Return the coverage of the assessment's in-scope criteria (library + custom mappings)."""
+    status_of = {c.ref: c.status for c in assessment.controls}
+    by_criterion: dict[tuple[str, str], list[CoveringControl]] = defaultdict(list)
+    for edge in (*library.satisfies, *assessment.custom.satisfies):
+        status = status_of.get(edge.control)
+        if status is not None:
+            by_criterion[(edge.framework, edge.criterion)].append(
+                CoveringControl(edge.control, edge.strength, status)
+            )
+    result = Coverage(criteria=[])
+    for key in in_scope_criteria(library, assessment.scope):
+        criterion = library.criteria[key]
+        controls = tuple(
+            sorted(by_criterion.get(key, ()), key=lambda c: (c.strength != "primary", c.ref))
+        )
+        status = criterion_status(controls)
+        result.criteria.append(
+            CriterionCoverage(
+                framework=criterion.framework,
+                ref=criterion.ref,
+                series=criterion.series,
+                category=criterion.category,
+                title=criterion.title,
+                status=status,
+                controls=controls,
+            )
+        )
+        result.by_series.setdefault(criterion.series, Totals()).add(status)
+        result.by_category.setdefault(criterion.category, Totals()).add(status)
+        result.overall.add(status)
+    result.unmitigated_risks = unmitigated_risks(library, assessment)
+    return result
+
+
+def unmitigated_risks(library: Library, assessment: AssessmentData) -> list[str]:
+    """Return refs of risks to mitigate, above appetite, that no applicable control mitigates."""
+    applicable = {c.ref for c in assessment.controls if c.status != NOT_APPLICABLE}
+    mitigated = {
+        e.risk
+        for e in (*library.mitigates, *assessment.custom.mitigates)
+        if e.control in applicable
+    }
+    return [
+        r.ref
+        for r in assessment.risks
+        if not r.excluded
+        and r.treatment == "mitigate"
+        and needs_treatment(inherent_score(r.likelihood, r.impact), assessment.scope.appetite)
+        and r.ref not in mitigated
+    ]
