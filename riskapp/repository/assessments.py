@@ -1,0 +1,138 @@
+"""Map an assessment's rows to the domain's AssessmentData (and custom content)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain import library as dom
+from ..domain.assessment import (
+    AssessmentData,
+    ControlChoice,
+    CustomContent,
+    RiskRating,
+    Scope,
+)
+from ..domain.errors import NotFound
+from ..models import (
+    AssessedRisk,
+    Assessment,
+    Control,
+    ControlCriterion,
+    ControlEvidence,
+    ControlPolicy,
+    ControlRisk,
+    Organization,
+    Risk,
+    SelectedControl,
+)
+
+
+def get_assessment(session: Session, assessment_id: int) -> Assessment:
+    """Return an assessment by id, whatever its organisation (CLI and services only)."""
+    row = session.get(Assessment, assessment_id)
+    if row is None:
+        raise NotFound("assessment", assessment_id)
+    return row
+
+
+def _custom_content(session: Session, assessment_id: int) -> CustomContent:
+    custom = CustomContent()
+    for r in session.scalars(sa.select(Risk).where(Risk.assessment_id == assessment_id)):
+        custom.risks.append(
+            dom.Risk(
+                ref=r.ref, title=r.title, category=r.category, threat=r.threat,
+                weakness=r.weakness, consequence=r.consequence, likelihood=r.likelihood,
+                likelihood_rationale=r.likelihood_rationale, impact=r.impact,
+                impact_rationale=r.impact_rationale, tags=tuple(r.tags),
+            )
+        )
+    for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
+        custom.controls.append(
+            dom.Control(
+                ref=c.ref, title=c.title, statement=c.statement, domain=c.domain, type=c.type,
+                nature=c.nature, frequency=c.frequency, owner_role=c.owner_role,
+            )
+        )
+    for e in session.scalars(
+        sa.select(ControlCriterion)
+        .where(ControlCriterion.assessment_id == assessment_id)
+        .options(selectinload(ControlCriterion.control), selectinload(ControlCriterion.criterion))
+    ):
+        custom.satisfies.append(
+            dom.Satisfies(e.control.ref, e.criterion.framework.slug, e.criterion.ref, e.strength)
+        )
+    for e in session.scalars(
+        sa.select(ControlRisk)
+        .where(ControlRisk.assessment_id == assessment_id)
+        .options(selectinload(ControlRisk.control), selectinload(ControlRisk.risk))
+    ):
+        custom.mitigates.append(
+            dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
+        )
+    for e in session.scalars(
+        sa.select(ControlEvidence).where(ControlEvidence.assessment_id == assessment_id)
+    ):
+        custom.evidenced_by.append(dom.EvidencedBy(e.control.ref, e.evidence_type.ref))
+    for e in session.scalars(
+        sa.select(ControlPolicy).where(ControlPolicy.assessment_id == assessment_id)
+    ):
+        custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
+    return custom
+
+
+def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentData:
+    """Return the domain view of an assessment: scope, ratings, choices, custom content."""
+    org = session.get(Organization, assessment.organization_id)
+    ratings = session.scalars(
+        sa.select(AssessedRisk)
+        .where(AssessedRisk.assessment_id == assessment.id)
+        .options(selectinload(AssessedRisk.risk))
+        .order_by(AssessedRisk.id)
+    )
+    choices = session.scalars(
+        sa.select(SelectedControl)
+        .where(SelectedControl.assessment_id == assessment.id)
+        .options(selectinload(SelectedControl.control))
+        .order_by(SelectedControl.id)
+    )
+    return AssessmentData(
+        id=assessment.id,
+        name=assessment.name,
+        organization=org.name if org else "",
+        scope=Scope(
+            framework=assessment.framework.slug,
+            categories=tuple(assessment.categories or ()),
+            report_type=assessment.report_type,
+            as_of=assessment.as_of_date,
+            period_start=assessment.period_start,
+            period_end=assessment.period_end,
+            appetite=assessment.risk_appetite,
+        ),
+        profile=dict(assessment.profile or {}),
+        risks=[
+            RiskRating(
+                ref=r.risk.ref, likelihood=r.likelihood, impact=r.impact, excluded=r.excluded,
+                exclusion_reason=r.exclusion_reason, treatment=r.treatment, owner=r.owner,
+                rationale=r.rationale,
+                residual_override=(
+                    (r.residual_likelihood_override, r.residual_impact_override)
+                    if r.residual_likelihood_override and r.residual_impact_override
+                    else None
+                ),
+                override_reason=r.override_reason,
+            )
+            for r in ratings
+        ],
+        controls=[
+            ControlChoice(
+                ref=c.control.ref, statement=c.statement, owner=c.owner,
+                frequency=c.frequency, status=c.status, na_reason=c.na_reason,
+            )
+            for c in choices
+        ],
+        custom=_custom_content(session, assessment.id),
+        settings={k: str(v) for k, v in (org.settings or {}).items() if isinstance(v, str)}
+        if org
+        else {},
+    )
