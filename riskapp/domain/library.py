@@ -224,11 +224,26 @@ class DocumentedIn:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """An applicability tag, asked as a yes/no question of the assessment profile."""
+
+    key: str
+    description: str
+    question: str = ""
+    help: str = ""
+    default: bool = False
+
+    @property
+    def prompt(self) -> str:
+        return self.question or self.description
+
+
+@dataclass(frozen=True)
 class LibraryMeta:
     name: str
     version: str
     minimums: dict[str, int] = field(default_factory=dict)
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
 
 
 @dataclass

@@ -41,6 +41,7 @@ from .library import (
     Risk,
     Satisfies,
     Series,
+    Tag,
 )
 from .problems import SLUG_RE, EntryReader, Problem
 
@@ -153,14 +154,24 @@ class _Parser:
                 r.problem(f"minimums.{key}", f"must be a whole number, got {value!r}")
             else:
                 minimums[key] = value
-        tags: dict[str, str] = {}
+        tags: dict[str, Tag] = {}
         for key, value in r.mapping("tags", required=False).items():
             if not isinstance(key, str) or not SLUG_RE.match(key):
                 r.problem(f"tags.{key}", "tag names are lower-case words joined by '-'")
-            elif not isinstance(value, str) or not value.strip():
-                r.problem(f"tags.{key}", "needs a one-line description")
+            elif isinstance(value, str) and value.strip():
+                tags[key] = Tag(key, value.strip())
+            elif isinstance(value, Mapping):
+                t = r.nested(f"tags.{key}", value)
+                tags[key] = Tag(
+                    key,
+                    description=t.text("description"),
+                    question=t.text("question", required=False),
+                    help=t.text("help", required=False),
+                    default=t.boolean("default"),
+                )
+                t.finish()
             else:
-                tags[key] = value.strip()
+                r.problem(f"tags.{key}", "needs a description, or a mapping with one")
         r.finish()
         self.library.meta = LibraryMeta(name=name, version=version, minimums=minimums, tags=tags)
 
