@@ -82,6 +82,8 @@ def test_load_writes_every_node_and_edge(loaded: Path) -> None:
     )
     assert stats["edges"] == {"mitigates": 6, "satisfies": 6, "evidenced_by": 4, "documented_in": 4}
     assert not any(stats["violations"].values())
+    tags = repo.read_library(db.session).meta.tags
+    assert tags["remote-workforce"].description == "Staff work remotely."
 
 
 def test_loading_the_same_library_twice_changes_nothing(loaded: Path) -> None:

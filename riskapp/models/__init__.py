@@ -9,6 +9,7 @@ from .assessment import (
     SelectedControl,
 )
 from .library import (
+    ApplicabilityTag,
     Control,
     ControlCriterion,
     ControlEvidence,
@@ -24,6 +25,7 @@ from .library import (
 from .org import ROLES, Membership, Organization, User
 
 __all__ = [
+    "ApplicabilityTag",
     "IMPLEMENTATION_STATUSES",
     "REPORT_TYPES",
     "ROLES",

@@ -33,6 +33,21 @@ class LibraryRelease(db.Model):
     retired: Mapped[int] = mapped_column(default=0)
 
 
+class ApplicabilityTag(db.Model):
+    """A tag risks carry, asked as a yes/no question of the assessment profile."""
+
+    __tablename__ = "applicability_tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    question: Mapped[str] = mapped_column(sa.Text, default="")
+    help: Mapped[str] = mapped_column(sa.Text, default="")
+    default: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    retired: Mapped[bool] = mapped_column(default=False)
+
+
 class Framework(db.Model):
     __tablename__ = "framework"
 
@@ -73,8 +88,13 @@ class Criterion(db.Model):
 class Risk(db.Model):
     __tablename__ = "risk"
     __table_args__ = (
-        sa.Index("uq_risk_library_ref", "ref", unique=True,
-                 sqlite_where=LIBRARY_ONLY, postgresql_where=LIBRARY_ONLY),
+        sa.Index(
+            "uq_risk_library_ref",
+            "ref",
+            unique=True,
+            sqlite_where=LIBRARY_ONLY,
+            postgresql_where=LIBRARY_ONLY,
+        ),
         sa.UniqueConstraint("assessment_id", "ref"),
     )
 
@@ -102,8 +122,13 @@ class Risk(db.Model):
 class Control(db.Model):
     __tablename__ = "control"
     __table_args__ = (
-        sa.Index("uq_control_library_ref", "ref", unique=True,
-                 sqlite_where=LIBRARY_ONLY, postgresql_where=LIBRARY_ONLY),
+        sa.Index(
+            "uq_control_library_ref",
+            "ref",
+            unique=True,
+            sqlite_where=LIBRARY_ONLY,
+            postgresql_where=LIBRARY_ONLY,
+        ),
         sa.UniqueConstraint("assessment_id", "ref"),
     )
 
@@ -166,8 +191,13 @@ class PolicyTemplate(db.Model):
 
 def _edge_indexes(table: str, *columns: str) -> tuple[Any, ...]:
     return (
-        sa.Index(f"uq_{table}_library", *columns, unique=True,
-                 sqlite_where=LIBRARY_ONLY, postgresql_where=LIBRARY_ONLY),
+        sa.Index(
+            f"uq_{table}_library",
+            *columns,
+            unique=True,
+            sqlite_where=LIBRARY_ONLY,
+            postgresql_where=LIBRARY_ONLY,
+        ),
         sa.UniqueConstraint(*columns, "assessment_id", name=f"uq_{table}_custom"),
     )
 
@@ -179,8 +209,9 @@ class ControlCriterion(db.Model):
     __table_args__ = _edge_indexes("control_criterion", "control_id", "criterion_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    control_id: Mapped[int] = mapped_column(sa.ForeignKey("control.id", ondelete="CASCADE"),
-                                            index=True)
+    control_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("control.id", ondelete="CASCADE"), index=True
+    )
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criterion.id"), index=True)
     strength: Mapped[str] = mapped_column(sa.String(20))
     assessment_id: Mapped[int | None] = mapped_column(
@@ -198,10 +229,10 @@ class ControlRisk(db.Model):
     __table_args__ = _edge_indexes("control_risk", "control_id", "risk_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    control_id: Mapped[int] = mapped_column(sa.ForeignKey("control.id", ondelete="CASCADE"),
-                                            index=True)
-    risk_id: Mapped[int] = mapped_column(sa.ForeignKey("risk.id", ondelete="CASCADE"),
-                                         index=True)
+    control_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("control.id", ondelete="CASCADE"), index=True
+    )
+    risk_id: Mapped[int] = mapped_column(sa.ForeignKey("risk.id", ondelete="CASCADE"), index=True)
     likelihood_effect: Mapped[int] = mapped_column(default=0)
     impact_effect: Mapped[int] = mapped_column(default=0)
     assessment_id: Mapped[int | None] = mapped_column(
@@ -219,8 +250,9 @@ class ControlEvidence(db.Model):
     __table_args__ = _edge_indexes("control_evidence", "control_id", "evidence_type_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    control_id: Mapped[int] = mapped_column(sa.ForeignKey("control.id", ondelete="CASCADE"),
-                                            index=True)
+    control_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("control.id", ondelete="CASCADE"), index=True
+    )
     evidence_type_id: Mapped[int] = mapped_column(sa.ForeignKey("evidence_type.id"), index=True)
     assessment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("assessment.id", ondelete="CASCADE"), index=True
@@ -237,8 +269,9 @@ class ControlPolicy(db.Model):
     __table_args__ = _edge_indexes("control_policy", "control_id", "policy_id")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    control_id: Mapped[int] = mapped_column(sa.ForeignKey("control.id", ondelete="CASCADE"),
-                                            index=True)
+    control_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("control.id", ondelete="CASCADE"), index=True
+    )
     policy_id: Mapped[int] = mapped_column(sa.ForeignKey("policy_template.id"), index=True)
     is_primary: Mapped[bool] = mapped_column(default=True)
     assessment_id: Mapped[int | None] = mapped_column(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import library as dom
 from ..models import (
+    ApplicabilityTag,
     Control,
     ControlCriterion,
     ControlEvidence,
@@ -134,6 +135,15 @@ def sync_library(
     say = progress or (lambda _msg: None)
     report = SyncReport()
 
+    say("applicability tags")
+    _sync_nodes(
+        session,
+        ApplicabilityTag,
+        "tags",
+        _library_rows(session, ApplicabilityTag, lambda r: r.key),
+        ((key, asdict(tag)) for key, tag in library.meta.tags.items()),
+        report,
+    )
     say("frameworks and criteria")
     frameworks = _sync_nodes(
         session,
@@ -310,9 +320,15 @@ def read_library(session: Session) -> dom.Library:
     release = session.scalars(
         sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
     ).first()
+    tags = {
+        t.key: dom.Tag(t.key, t.description, t.question, t.help, t.default)
+        for t in session.scalars(_current(ApplicabilityTag))
+    }
     lib = dom.Library(
         meta=dom.LibraryMeta(
-            name=release.name if release else "", version=release.version if release else ""
+            name=release.name if release else "",
+            version=release.version if release else "",
+            tags=tags,
         )
     )
     for fw in session.scalars(sa.select(Framework).where(~Framework.retired)):
