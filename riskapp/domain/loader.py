@@ -45,6 +45,8 @@ from .library import (
 )
 from .problems import SLUG_RE, EntryReader, Problem
 
+# libyaml's C loader when present (the PyYAML wheels ship it): same safety, ~10x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MANIFEST = "library.yaml"
 KINDS: tuple[tuple[str, str], ...] = (
     ("frameworks", "criteria"),
@@ -92,7 +94,7 @@ class _Parser:
             self.problems.append(Problem(rel, "", "", f"cannot be read: {exc.strerror}"))
             return None
         try:
-            return yaml.safe_load(text)
+            return yaml.load(text, Loader=_SAFE_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
