@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -10,7 +11,8 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from .domain.errors import LibraryInvalid
+from .domain.errors import LibraryInvalid, NotFound
+from .services import exports as export_service
 from .services import library as library_service
 
 
@@ -103,10 +105,69 @@ def library_stats(as_json: bool) -> None:
         click.echo(f"  {rule.replace('_', ' ')}: {', '.join(refs)}")
 
 
+@click.group("export")
+def export_group() -> None:
+    """Write an assessment's workbook or policy documents (default folder: exports/)."""
+
+
+def _export_dir() -> Path:
+    return Path(current_app.config["RISKAPP_EXPORT_DIR"])
+
+
+def _not_found(exc: NotFound) -> click.exceptions.Exit:
+    click.echo(f"Error: {exc.kind} {exc.key} not found.", err=True)
+    return click.exceptions.Exit(1)
+
+
+@export_group.command("workbook")
+@click.option("--assessment", "assessment_id", type=int, required=True, help="Assessment id.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx file to write (default: a file named after the assessment in exports/).",
+)
+@with_appcontext
+def export_workbook(assessment_id: int, out: Path | None) -> None:
+    """Write the assessment's gap-matrix workbook (.xlsx)."""
+    click.echo(f"Building the workbook of assessment {assessment_id}", err=True)
+    try:
+        path = export_service.write_workbook(assessment_id, out, _export_dir())
+    except NotFound as exc:
+        raise _not_found(exc) from exc
+    click.echo(f"Wrote {path}")
+
+
+@export_group.command("policies")
+@click.option("--assessment", "assessment_id", type=int, required=True, help="Assessment id.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write into (default: a folder named after the assessment in exports/).",
+)
+@click.option(
+    "--effective-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Effective date printed on each policy (default: today).",
+)
+@with_appcontext
+def export_policies(assessment_id: int, out: Path | None, effective_date: datetime | None) -> None:
+    """Write one .docx per policy documenting a selected control, and a .zip of them all."""
+    click.echo(f"Building the policies of assessment {assessment_id}", err=True)
+    effective = effective_date.date() if effective_date else None
+    try:
+        paths = export_service.write_policies(
+            assessment_id, out, _export_dir(), effective_date=effective, progress=_progress
+        )
+    except NotFound as exc:
+        raise _not_found(exc) from exc
+    click.echo(f"Wrote {len(paths) - 1} policies and {paths[-1].name} to {paths[-1].parent}")
+
+
 def register_commands(app: Flask) -> None:
     """Attach riskapp's commands to the app's CLI."""
     app.cli.add_command(init_command)
     app.cli.add_command(library_group)
+    app.cli.add_command(export_group)
 
 
 def _create_app() -> Flask:

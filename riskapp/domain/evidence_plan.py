@@ -1,0 +1,212 @@
+"""The evidence plan: which evidence each selected control must produce, and when.
+
+Type 2 (a period): a periodic control owes one instance per whole sub-period
+of its frequency (`due_dates`); a continuous or per-event control owes one
+population, from which the auditor draws a sample (`sample_size`).
+Type 1 (a date): one row per control and evidence type, as of that date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .assessment import AssessmentData, Scope, with_custom_content
+from .library import Library
+from .selection import EdgeIndex, Selected, selected_controls
+
+# Length of one sub-period: (months, days).
+PERIODS: dict[str, tuple[int, int]] = {
+    "annual": (12, 0),
+    "semi-annual": (6, 0),
+    "quarterly": (3, 0),
+    "monthly": (1, 0),
+    "weekly": (0, 7),
+    "daily": (0, 1),
+}
+POPULATION_FREQUENCIES: tuple[str, ...] = ("continuous", "per-event")
+INSTANCE = "instance"
+POPULATION = "population"
+POINT_IN_TIME = "point-in-time"
+# What the organisation records against each row of the plan, as it collects evidence.
+EVIDENCE_STATUSES: tuple[str, ...] = (
+    "to collect",
+    "requested",
+    "collected",
+    "accepted",
+    "exception",
+)
+
+
+def _sub_period_end(start: date, months: int, days: int, k: int) -> date:
+    if days:
+        return start + timedelta(days=k * days - 1)
+    year, month0 = divmod(start.month - 1 + k * months, 12)
+    year += start.year
+    last_day = calendar.monthrange(year, month0 + 1)[1]
+    if start.day > last_day:
+        return date(year, month0 + 1, last_day)
+    return date(year, month0 + 1, start.day) - timedelta(days=1)
+
+
+def due_dates(frequency: str, start: date, end: date) -> list[date]:
+    """Return the due date of each whole sub-period of `frequency` inside start..end.
+
+    The rule: sub-periods are counted from `start`. The k-th sub-period ends the
+    day before the date k × (12, 6, 3 or 1) months after `start` (annual,
+    semi-annual, quarterly, monthly), or k × (7 or 1) days after it (weekly,
+    daily); when that month has no such day (a period starting on the 31st),
+    it ends on that month's last day. One instance is due on the last day of
+    each sub-period ending on or before `end`; a partial sub-period at the end
+    owes nothing. A quarterly control over 2026-01-01..2026-12-31 is due
+    2026-03-31, 2026-06-30, 2026-09-30 and 2026-12-31.
+    """
+    if frequency not in PERIODS:
+        raise ValueError(f"{frequency!r} is not a periodic frequency")
+    months, days = PERIODS[frequency]
+    result: list[date] = []
+    k = 1
+    while (due := _sub_period_end(start, months, days, k)) <= end:
+        result.append(due)
+        k += 1
+    return result
+
+
+def sample_size(population: int) -> int:
+    """Return the sample an auditor draws from `population` instances.
+
+    Up to 5: all of them; 6–50: 5; 51–250: 10 % rounded up; over 250: 25.
+    """
+    if population < 0:
+        raise ValueError(f"population must not be negative, got {population}")
+    if population <= 5:
+        return population
+    if population <= 50:
+        return 5
+    if population <= 250:
+        return math.ceil(population / 10)
+    return 25
+
+
+def estimated_population(frequency: str, start: date, end: date) -> int:
+    """Estimate how many occurrences a continuous or per-event control has in start..end.
+
+    Continuous: one per day of the period (the control operates every day).
+    Per-event: one event per whole week of the period, at least one. Both are
+    estimates for the plan; the organisation replaces them with real counts.
+    """
+    days = (end - start).days + 1
+    if frequency == "continuous":
+        return max(days, 0)
+    return max(days // 7, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    """One line of the plan: an instance due, a population to sample, or a point in time."""
+
+    control: str
+    control_title: str
+    evidence: str
+    evidence_title: str
+    frequency: str
+    owner: str
+    kind: str
+    instance: int | None
+    due: date | None
+    population: int | None
+    sample: int | None
+    collection: str
+    note: str = ""
+
+    @property
+    def instance_label(self) -> str:
+        """Say which instance this is ("2 of 4"), or the kind of row."""
+        if self.kind == INSTANCE and self.instance is not None:
+            return f"{self.instance} of {self.population}"
+        return self.kind
+
+
+def evidence_plan(library: Library, assessment: AssessmentData) -> list[EvidenceRow]:
+    """Return the evidence plan of the assessment's selected, applicable controls.
+
+    `library` is the library as read; the assessment's custom content is added
+    here. Type 2 with a full period gives instances and populations; Type 1,
+    or a Type 2 whose period is not set yet, gives one row per control and
+    evidence type as of the report date (which may be unset).
+    """
+    merged = with_custom_content(library, assessment.custom)
+    selected = selected_controls(merged, assessment, applicable_only=True)
+    return list(plan_rows(merged, EdgeIndex.of(merged), selected, assessment.scope))
+
+
+def plan_rows(
+    library: Library, index: EdgeIndex, selected: Iterable[Selected], scope: Scope
+) -> Iterator[EvidenceRow]:
+    """Yield the plan's rows for `selected` controls of a library holding custom content."""
+    start, end = scope.period_start, scope.period_end
+    for item in selected:
+        for evidence in index.evidence.get(item.ref) or [""]:
+            if scope.report_type == "type2" and start and end:
+                yield from _period_rows(library, item, evidence, start, end)
+            else:
+                yield _row(library, item, evidence, POINT_IN_TIME, None, scope.as_of, None, 1)
+
+
+def _row(
+    library: Library,
+    item: Selected,
+    evidence: str,
+    kind: str,
+    instance: int | None,
+    due: date | None,
+    population: int | None,
+    sample: int | None,
+    note: str = "",
+) -> EvidenceRow:
+    etype = library.evidence.get(evidence)
+    if not evidence:
+        note = "No evidence type is mapped to this control; add one."
+    return EvidenceRow(
+        control=item.ref,
+        control_title=item.control.title,
+        evidence=evidence,
+        evidence_title=etype.title if etype else evidence,
+        frequency=item.frequency,
+        owner=item.owner,
+        kind=kind,
+        instance=instance,
+        due=due,
+        population=population,
+        sample=sample,
+        collection=etype.collection if etype else "",
+        note=note,
+    )
+
+
+def _period_rows(
+    library: Library, item: Selected, evidence: str, start: date, end: date
+) -> Iterator[EvidenceRow]:
+    frequency = item.frequency
+    if frequency not in PERIODS and frequency not in POPULATION_FREQUENCIES:
+        note = f"Unknown frequency {frequency!r}: set one to plan this evidence."
+        yield _row(library, item, evidence, POINT_IN_TIME, None, end, None, None, note)
+        return
+    if frequency in POPULATION_FREQUENCIES:
+        population = estimated_population(frequency, start, end)
+        unit = "day" if frequency == "continuous" else "week"
+        note = f"Estimated population: one per {unit} of the period; replace with the real count."
+        sample = sample_size(population)
+        yield _row(library, item, evidence, POPULATION, None, end, population, sample, note)
+        return
+    dates = due_dates(frequency, start, end)
+    if not dates:
+        note = "The frequency is longer than the period: one instance, due by the period end."
+        yield _row(library, item, evidence, INSTANCE, 1, end, 1, 1, note)
+        return
+    sample = sample_size(len(dates))
+    for number, due in enumerate(dates, start=1):
+        yield _row(library, item, evidence, INSTANCE, number, due, len(dates), sample)
