@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from .domain.errors import LibraryInvalid, NotFound
+from .services import demo as demo_service
 from .services import exports as export_service
 from .services import library as library_service
 
@@ -163,10 +164,24 @@ def export_policies(assessment_id: int, out: Path | None, effective_date: dateti
     click.echo(f"Wrote {len(paths) - 1} policies and {paths[-1].name} to {paths[-1].parent}")
 
 
+@click.command("demo")
+@click.option("--org", "org_name", default="Demo Co", show_default=True, help="Organisation name.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"organization_id", "assessment_id"}.')
+@with_appcontext
+def demo_command(org_name: str, as_json: bool) -> None:
+    """Create a demo organisation with a completed SOC 2 Type 2 assessment."""
+    org_id, assessment_id = demo_service.create_demo(org_name)
+    if as_json:
+        click.echo(json.dumps({"organization_id": org_id, "assessment_id": assessment_id}))
+    else:
+        click.echo(f"Created organisation {org_id} with assessment {assessment_id}.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach riskapp's commands to the app's CLI."""
     app.cli.add_command(init_command)
     app.cli.add_command(library_group)
+    app.cli.add_command(demo_command)
     app.cli.add_command(export_group)
 
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain import library as dom
+from ..domain.applicability import active_tags, is_applicable
 from ..domain.assessment import (
     AssessmentData,
     ControlChoice,
@@ -41,17 +42,30 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
     for r in session.scalars(sa.select(Risk).where(Risk.assessment_id == assessment_id)):
         custom.risks.append(
             dom.Risk(
-                ref=r.ref, title=r.title, category=r.category, threat=r.threat,
-                weakness=r.weakness, consequence=r.consequence, likelihood=r.likelihood,
-                likelihood_rationale=r.likelihood_rationale, impact=r.impact,
-                impact_rationale=r.impact_rationale, tags=tuple(r.tags),
+                ref=r.ref,
+                title=r.title,
+                category=r.category,
+                threat=r.threat,
+                weakness=r.weakness,
+                consequence=r.consequence,
+                likelihood=r.likelihood,
+                likelihood_rationale=r.likelihood_rationale,
+                impact=r.impact,
+                impact_rationale=r.impact_rationale,
+                tags=tuple(r.tags),
             )
         )
     for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
         custom.controls.append(
             dom.Control(
-                ref=c.ref, title=c.title, statement=c.statement, domain=c.domain, type=c.type,
-                nature=c.nature, frequency=c.frequency, owner_role=c.owner_role,
+                ref=c.ref,
+                title=c.title,
+                statement=c.statement,
+                domain=c.domain,
+                type=c.type,
+                nature=c.nature,
+                frequency=c.frequency,
+                owner_role=c.owner_role,
             )
         )
     for e in session.scalars(
@@ -81,15 +95,31 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
     return custom
 
 
+def applicable_ratings(session: Session, assessment: Assessment) -> list[AssessedRisk]:
+    """Return the assessment's rating rows for risks that apply under its profile.
+
+    Custom risks always apply; a library risk applies when it has no tags or a
+    profile answer switched one of its tags on.
+    """
+    active = active_tags(assessment.profile or {})
+    rows = session.scalars(
+        sa.select(AssessedRisk)
+        .join(Risk, Risk.id == AssessedRisk.risk_id)
+        .where(AssessedRisk.assessment_id == assessment.id)
+        .options(selectinload(AssessedRisk.risk))
+        .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
+    )
+    return [
+        r
+        for r in rows
+        if r.risk.assessment_id is not None or is_applicable(tuple(r.risk.tags), active)
+    ]
+
+
 def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentData:
     """Return the domain view of an assessment: scope, ratings, choices, custom content."""
     org = session.get(Organization, assessment.organization_id)
-    ratings = session.scalars(
-        sa.select(AssessedRisk)
-        .where(AssessedRisk.assessment_id == assessment.id)
-        .options(selectinload(AssessedRisk.risk))
-        .order_by(AssessedRisk.id)
-    )
+    ratings = applicable_ratings(session, assessment)
     choices = session.scalars(
         sa.select(SelectedControl)
         .where(SelectedControl.assessment_id == assessment.id)
@@ -112,8 +142,13 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         profile=dict(assessment.profile or {}),
         risks=[
             RiskRating(
-                ref=r.risk.ref, likelihood=r.likelihood, impact=r.impact, excluded=r.excluded,
-                exclusion_reason=r.exclusion_reason, treatment=r.treatment, owner=r.owner,
+                ref=r.risk.ref,
+                likelihood=r.likelihood,
+                impact=r.impact,
+                excluded=r.excluded,
+                exclusion_reason=r.exclusion_reason,
+                treatment=r.treatment,
+                owner=r.owner,
                 rationale=r.rationale,
                 residual_override=(
                     (r.residual_likelihood_override, r.residual_impact_override)
@@ -126,8 +161,12 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         ],
         controls=[
             ControlChoice(
-                ref=c.control.ref, statement=c.statement, owner=c.owner,
-                frequency=c.frequency, status=c.status, na_reason=c.na_reason,
+                ref=c.control.ref,
+                statement=c.statement,
+                owner=c.owner,
+                frequency=c.frequency,
+                status=c.status,
+                na_reason=c.na_reason,
             )
             for c in choices
         ],
