@@ -26,9 +26,7 @@ def _enforce_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def create_app(
-    config: Mapping[str, Any] | None = None, instance_path: str | None = None
-) -> Flask:
+def create_app(config: Mapping[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     """Create the riskapp Flask application; `config` overrides the environment's settings."""
     app = Flask(
         __name__,
@@ -47,6 +45,7 @@ def create_app(
         app.config["SECRET_KEY"] = secret_key(instance)
 
     from . import models  # noqa: F401  (registers the tables)
+    from .repository import auditing  # noqa: F401  (records every change in the audit trail)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from .domain.errors import LibraryInvalid, NotFound
+from .domain.errors import InvalidInput, LibraryInvalid, NotFound
+from .domain.roles import ROLES
+from .services import accounts as account_service
 from .services import demo as demo_service
 from .services import exports as export_service
 from .services import library as library_service
@@ -177,12 +180,73 @@ def demo_command(org_name: str, as_json: bool) -> None:
         click.echo(f"Created organisation {org_id} with assessment {assessment_id}.")
 
 
+@click.group("user")
+def user_group() -> None:
+    """Create users and reset passwords (for servers without public sign-up)."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    """Read a password: prompted twice with hidden input, or one line of standard input."""
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _report_invalid(exc: InvalidInput) -> click.exceptions.Exit:
+    for name, message in exc.problems.items():
+        click.echo(f"Error: {name.replace('_', ' ')}: {message}", err=True)
+    return click.exceptions.Exit(1)
+
+
+@user_group.command("create")
+@click.option("--email", required=True, help="The user's email; they sign in with it.")
+@click.option("--org", "org_name", required=True, help="Organisation name (created if new).")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="owner",
+    show_default=True,
+    help="The user's role in the organisation.",
+)
+@click.option("--name", default="", help="The user's name.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input (also when standard input is not a terminal).",
+)
+@with_appcontext
+def user_create(email: str, org_name: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a user in an organisation; the first administrator of a server without sign-up."""
+    password = _read_password(password_stdin)
+    try:
+        user, org, created = account_service.create_user(email, password, org_name, role, name)
+    except InvalidInput as exc:
+        raise _report_invalid(exc) from exc
+    made = "new organisation" if created else "organisation"
+    click.echo(f"Created {user.email} as {role} of {made} {org.name}.")
+
+
+@user_group.command("set-password")
+@click.option("--email", required=True, help="The user's email.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def user_set_password(email: str, password_stdin: bool) -> None:
+    """Set a user's password and lift any sign-in pause (their sessions end)."""
+    password = _read_password(password_stdin)
+    try:
+        user = account_service.reset_password(email, password)
+    except InvalidInput as exc:
+        raise _report_invalid(exc) from exc
+    click.echo(f"Password of {user.email} is set.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach riskapp's commands to the app's CLI."""
     app.cli.add_command(init_command)
     app.cli.add_command(library_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(export_group)
+    app.cli.add_command(user_group)
 
 
 def _create_app() -> Flask:

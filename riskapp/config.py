@@ -16,7 +16,7 @@ def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for plain postgres:// and postgresql:// URLs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -34,8 +34,26 @@ def secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable: "0", "false", "no" and "off" mean no."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
 def settings_from_env(instance_path: Path) -> dict[str, Any]:
-    """Return the Flask settings that come from the environment."""
+    """Return the Flask settings that come from the environment.
+
+    RISKAPP_SIGNUP (default on) lets anyone create an account and an organisation;
+    turn it off with "0" or "false" and make the first administrator with
+    `riskapp user create`. RISKAPP_BEHIND_PROXY (default off) trusts one proxy's
+    X-Forwarded-For/-Proto/-Host headers (werkzeug's ProxyFix), so that HTTPS
+    and the client address are seen as the proxy saw them: set it only when a
+    proxy that sets those headers stands in front of the app.
+    SESSION_COOKIE_SECURE forces the Secure flag even on plain HTTP requests;
+    without it the flag is set whenever the request came over HTTPS.
+    """
     default_db = f"sqlite:///{instance_path / 'riskapp.db'}"
     return {
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
@@ -43,6 +61,9 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         ),
         "RISKAPP_EXPORT_DIR": os.path.abspath(os.environ.get("RISKAPP_EXPORT_DIR", "exports")),
         "RISKAPP_SEED_LIBRARY": str(SEED_LIBRARY),
+        "RISKAPP_SIGNUP": env_flag("RISKAPP_SIGNUP", True),
+        "RISKAPP_BEHIND_PROXY": env_flag("RISKAPP_BEHIND_PROXY", False),
+        "SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE", False),
     }
 
 
@@ -52,4 +73,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Argon2id cost (time_cost, memory_cost in KiB, parallelism); None: argon2-cffi's defaults
+    "RISKAPP_PASSWORD_HASH": None,
+    # the largest upload a form accepts, checked before the file is read
+    "RISKAPP_MAX_UPLOAD_BYTES": 4 * 1024 * 1024,
 }

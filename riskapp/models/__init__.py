@@ -22,7 +22,7 @@ from .library import (
     PolicyTemplate,
     Risk,
 )
-from .org import ROLES, Membership, Organization, User
+from .org import ROLES, Membership, Organization, SignInFailure, User
 
 __all__ = [
     "ApplicabilityTag",
@@ -47,5 +47,6 @@ __all__ = [
     "PolicyTemplate",
     "Risk",
     "SelectedControl",
+    "SignInFailure",
     "User",
 ]

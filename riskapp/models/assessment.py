@@ -111,6 +111,8 @@ class AuditEvent(db.Model):
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
+    # who acted, as shown then (an email, or "command line"): kept if the user is deleted
+    actor: Mapped[str] = mapped_column(sa.String(320), default="", server_default="")
     assessment_id: Mapped[int | None] = mapped_column(index=True)
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
     action: Mapped[str] = mapped_column(sa.String(20))

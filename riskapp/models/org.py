@@ -8,10 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.roles import ROLES
 from ..extensions import db
 from .base import utcnow
 
-ROLES: tuple[str, ...] = ("owner", "editor", "viewer", "auditor")
+__all__ = ["ROLES", "Membership", "Organization", "SignInFailure", "User"]
 
 
 class Organization(db.Model):
@@ -36,11 +37,26 @@ class User(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     password_hash: Mapped[str] = mapped_column(sa.String(255), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # bumped when the password changes: sessions signed in before then stop working
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    # Flask-Login's user protocol
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the session's user key: the id and the session epoch."""
+        return f"{self.id}.{self.session_epoch}"
+
+    @property
+    def label(self) -> str:
+        """Return the name to show: the user's name, else the email."""
+        return self.name or self.email
 
 
 class Membership(db.Model):
@@ -62,3 +78,19 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     organization: Mapped[Organization] = relationship(back_populates="memberships")
+
+
+class SignInFailure(db.Model):
+    """Recent failed sign-ins for one account (email) or one client address."""
+
+    __tablename__ = "sign_in_failure"
+    __table_args__ = (sa.UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(10))  # "account" or "address"
+    key: Mapped[str] = mapped_column(sa.String(320))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, index=True
+    )
+    locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import Organization, SelectedControl
 from ..repository import library as library_repo
 from ..repository.assessments import applicable_ratings, to_assessment_data
-from . import wizard
+from . import commit, wizard
 
 DEMO_SETTINGS = {
     "system": "the Demo platform",
@@ -114,5 +114,5 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
     for index, row in enumerate(rows, start=1):
         row.status = PLANNED if index % PLANNED_EVERY == 0 else IMPLEMENTED
     assessment.step_reached = "quality"
-    wizard.commit()
+    commit()
     return org.id, assessment.id

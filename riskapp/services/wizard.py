@@ -231,12 +231,3 @@ def tailor_control(
     selected.status = status
     selected.na_reason = na_reason.strip() if status == "not-applicable" else ""
     db.session.flush()
-
-
-def commit() -> None:
-    """End the unit of work: commit, or roll back and re-raise on failure."""
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise

@@ -1,4 +1,4 @@
-"""The web layer: one blueprint per area, and the error pages."""
+"""The web layer: one blueprint per area, the sign-in gate, security headers, error pages."""
 
 from __future__ import annotations
 
@@ -6,9 +6,15 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    """Register every blueprint and the error handlers."""
-    from . import errors, library, main
+    """Register every blueprint, access control, the security base and the error handlers."""
+    from . import access, assessments, audit, auth, errors, library, main, organizations, security
 
+    security.init_security(app)
+    access.init_access(app)
     app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(organizations.bp)
+    app.register_blueprint(assessments.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(library.bp)
     errors.register(app)

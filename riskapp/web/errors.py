@@ -2,18 +2,75 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
 
+from ..domain.errors import (
+    InvalidInput,
+    PermissionDenied,
+    RuleViolation,
+    TooManyAttempts,
+    UploadRejected,
+)
 from ..domain.errors import NotFound as DomainNotFound
 from ..extensions import db
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def _page(title: str, message: str, code: int, problems: list[str] | None = None):
+    return render_template(
+        "errors/message.html", title=title, message=message, code=code, problems=problems or []
+    ), code
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(DomainNotFound)
     def domain_not_found(error: DomainNotFound) -> ResponseReturnValue:
         return render_template("errors/404.html", error=NotFound()), 404
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied) -> ResponseReturnValue:
+        return _page("Not allowed", str(error), 403)
+
+    @app.errorhandler(InvalidInput)
+    def invalid_input(error: InvalidInput) -> ResponseReturnValue:
+        return _page("Cannot save this", "Nothing was changed:", 400, list(error.problems.values()))
+
+    @app.errorhandler(RuleViolation)
+    def rule_violation(error: RuleViolation) -> ResponseReturnValue:
+        return _page("Cannot do this", str(error), 409)
+
+    @app.errorhandler(TooManyAttempts)
+    def too_many_attempts(error: TooManyAttempts) -> ResponseReturnValue:
+        return _page("Please wait", str(error), 429)
+
+    @app.errorhandler(UploadRejected)
+    def upload_rejected(error: UploadRejected) -> ResponseReturnValue:
+        return _page("File not accepted", str(error), 413 if error.too_large else 400)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        return _page(
+            "Form expired",
+            "This form could not be checked: its security token is missing or out of date. "
+            "Nothing was changed. Go back, reload the page and try again.",
+            400,
+        )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _page(
+            "Too large",
+            f"What you sent is larger than the {_megabytes(limit)} this server accepts. "
+            "Nothing was changed.",
+            413,
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:

@@ -1,0 +1,116 @@
+"""Users, memberships and the failed sign-in counters; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.throttle import ThrottlePolicy, pause_after
+from ..models import Membership, Organization, SignInFailure, User
+from .scoping import owned_by
+
+
+def normalise_email(email: str) -> str:
+    """Return the email as stored: trimmed and lower-case."""
+    return email.strip().lower()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(sa.select(User).where(User.email == normalise_email(email))).first()
+
+
+def memberships_of(session: Session, user_id: int) -> list[Membership]:
+    """Return a user's memberships, organisations loaded, by organisation name."""
+    return list(
+        session.scalars(
+            sa.select(Membership)
+            .join(Organization)
+            .where(Membership.user_id == user_id)
+            .options(selectinload(Membership.organization))
+            .order_by(sa.func.lower(Organization.name), Organization.id)
+        )
+    )
+
+
+def membership(session: Session, user_id: int, organization_id: int) -> Membership | None:
+    """Return the user's membership of the organisation, or None for a non-member."""
+    return session.scalars(
+        owned_by(Membership, organization_id).where(Membership.user_id == user_id)
+    ).first()
+
+
+def members(session: Session, organization_id: int) -> list[Membership]:
+    """Return the organisation's memberships, users loaded, by email."""
+    return list(
+        session.scalars(
+            owned_by(Membership, organization_id)
+            .join(User, User.id == Membership.user_id)
+            .options(selectinload(Membership.user))
+            .order_by(User.email)
+        )
+    )
+
+
+def organizations_named(session: Session, name: str) -> list[Organization]:
+    return list(session.scalars(sa.select(Organization).where(Organization.name == name)))
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def locked_until(session: Session, scope: str, key: str, now: datetime) -> datetime | None:
+    """Return when sign-in for this account or address may resume, or None if it may now."""
+    until = _aware(
+        session.scalar(
+            sa.select(SignInFailure.locked_until).where(
+                SignInFailure.scope == scope, SignInFailure.key == key
+            )
+        )
+    )
+    return until if until is not None and until > now else None
+
+
+def record_failure(
+    session: Session, scope: str, key: str, policy: ThrottlePolicy, now: datetime
+) -> int:
+    """Count one more failure for this account or address, pause it if due; return the count.
+
+    Counting is one UPDATE (failures = failures + 1), so workers racing on the
+    same key do not lose failures; counters idle for `forget_after` start over.
+    """
+    stale = now - policy.forget_after
+    session.execute(sa.delete(SignInFailure).where(SignInFailure.last_failure_at < stale))
+    match = (SignInFailure.scope == scope, SignInFailure.key == key)
+    bump = (
+        sa.update(SignInFailure)
+        .where(*match)
+        .values(failures=SignInFailure.failures + 1, last_failure_at=now)
+    )
+    if session.execute(bump).rowcount == 0:  # type: ignore[attr-defined]
+        try:
+            with session.begin_nested():
+                session.add(SignInFailure(scope=scope, key=key, failures=1, last_failure_at=now))
+        except IntegrityError:  # another worker inserted it first
+            session.execute(bump)
+    row = session.scalars(sa.select(SignInFailure).where(*match)).one()
+    session.refresh(row)
+    pause = pause_after(row.failures, policy)
+    if pause is not None:
+        current = _aware(row.locked_until)
+        row.locked_until = max(current, now + pause) if current else now + pause
+    session.flush()
+    return row.failures
+
+
+def clear_failures(session: Session, scope: str, key: str) -> None:
+    """Forget the failures of this account or address (after a successful sign-in)."""
+    session.execute(
+        sa.delete(SignInFailure).where(SignInFailure.scope == scope, SignInFailure.key == key)
+    )

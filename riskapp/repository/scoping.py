@@ -1,0 +1,89 @@
+"""The one way to read an organisation's objects: scoped to that organisation, or not found.
+
+Every query for an organisation's data starts from `owned_by`, and every
+lookup by id goes through `get_owned`, so an id from another organisation
+answers NotFound exactly like an id that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..domain.errors import NotFound
+from ..models import (
+    AssessedRisk,
+    Assessment,
+    AuditEvent,
+    Control,
+    ControlCriterion,
+    ControlEvidence,
+    ControlPolicy,
+    ControlRisk,
+    Membership,
+    Organization,
+    Risk,
+    SelectedControl,
+)
+
+T = TypeVar("T")
+
+# Rows that carry organization_id themselves.
+DIRECT: tuple[type, ...] = (Membership, Assessment, AuditEvent)
+# Rows that belong to an assessment (custom library rows only when assessment_id is set).
+UNDER_ASSESSMENT: tuple[type, ...] = (
+    AssessedRisk,
+    SelectedControl,
+    Risk,
+    Control,
+    ControlCriterion,
+    ControlRisk,
+    ControlEvidence,
+    ControlPolicy,
+)
+ORG_OWNED: tuple[type, ...] = (Organization, *DIRECT, *UNDER_ASSESSMENT)
+
+KINDS: dict[type, str] = {
+    Organization: "organisation",
+    Membership: "member",
+    Assessment: "assessment",
+    AuditEvent: "audit event",
+    AssessedRisk: "assessed risk",
+    SelectedControl: "selected control",
+    Risk: "risk",
+    Control: "control",
+    ControlCriterion: "mapping",
+    ControlRisk: "mapping",
+    ControlEvidence: "mapping",
+    ControlPolicy: "mapping",
+}
+
+
+def owned_by(model: type[T], organization_id: int) -> sa.Select[tuple[T]]:
+    """Return a select of the `model` rows that belong to the organisation."""
+    query: Any = sa.select(model)
+    if model is Organization:
+        return query.where(Organization.id == organization_id)
+    if model in DIRECT:
+        return query.where(model.organization_id == organization_id)  # type: ignore[attr-defined]
+    if model in UNDER_ASSESSMENT:
+        return query.join(Assessment, Assessment.id == model.assessment_id).where(  # type: ignore[attr-defined]
+            Assessment.organization_id == organization_id
+        )
+    raise TypeError(f"{model.__name__} does not belong to an organisation")
+
+
+def get_owned(session: Session, model: type[T], object_id: int, organization_id: int) -> T:
+    """Return the `model` row `object_id` when it belongs to the organisation.
+
+    Raises NotFound when there is no such row or it belongs to another
+    organisation; library rows (no assessment) are never an organisation's.
+    """
+    row = session.scalars(
+        owned_by(model, organization_id).where(model.id == object_id)  # type: ignore[attr-defined]
+    ).first()
+    if row is None:
+        raise NotFound(KINDS.get(model, model.__name__.lower()), object_id)
+    return row

@@ -1,0 +1,192 @@
+"""Account use cases: sign up, sign in (throttled), passwords, and the CLI's user creation."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app
+
+from ..domain.accounts import email_problem, name_problem
+from ..domain.errors import InvalidInput, SignInRejected, TooManyAttempts
+from ..domain.passwords import burn_time, hash_password, password_problems, verify_password
+from ..domain.roles import OWNER, check_role
+from ..domain.throttle import ACCOUNT_POLICY, ADDRESS_POLICY, minutes_left
+from ..extensions import db
+from ..models import Membership, Organization, User
+from ..repository import accounts as repo
+from ..repository.auditing import acting_as
+from . import commit
+
+ACCOUNT = "account"
+ADDRESS = "address"
+
+
+def _hash_params() -> Mapping[str, Any] | None:
+    return current_app.config.get("RISKAPP_PASSWORD_HASH")
+
+
+def new_account_problems(email: str, password: str, name: str = "") -> dict[str, str]:
+    """Return field → message for a new account's email, password and name."""
+    problems: dict[str, str] = {}
+    if problem := email_problem(email):
+        problems["email"] = problem
+    elif repo.user_by_email(db.session, email) is not None:
+        problems["email"] = "An account already uses this email address; sign in instead."
+    if found := password_problems(password, email=email):
+        problems["password"] = " ".join(found)
+    if problem := name_problem(name, "person", required=False):
+        problems["name"] = problem
+    return problems
+
+
+def new_user(email: str, password: str, name: str = "") -> User:
+    user = User(
+        email=repo.normalise_email(email),
+        name=name.strip(),
+        password_hash=hash_password(password, _hash_params()),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def sign_up(email: str, password: str, name: str, organization: str) -> User:
+    """Create a user and their first organisation, with the user as its owner."""
+    problems = new_account_problems(email, password, name)
+    if problem := name_problem(organization, "organisation"):
+        problems["organization"] = problem
+    if problems:
+        raise InvalidInput(problems)
+    try:
+        user = new_user(email, password, name)
+        with acting_as(db.session, user.id, user.email):
+            org = Organization(name=organization.strip())
+            db.session.add(org)
+            db.session.add(Membership(user=user, organization=org, role=OWNER))
+            db.session.flush()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return user
+
+
+def authenticate(email: str, password: str, address: str, now: datetime | None = None) -> User:
+    """Return the active user with this email and password, counting failures.
+
+    Raises TooManyAttempts while the account (after 5 failures) or the client
+    address (after 20) is paused, without checking the password; otherwise
+    SignInRejected for a wrong email or password, or a disabled account. A
+    failure that starts a pause raises TooManyAttempts at once.
+    """
+    now = now or datetime.now(UTC)
+    account = repo.normalise_email(email)
+    _refuse_if_paused(account, address, now)
+    user = repo.user_by_email(db.session, account)
+    params = _hash_params()
+    if user is None or not user.password_hash:
+        burn_time(params)
+        matches, rehash = False, False
+    else:
+        matches, rehash = verify_password(user.password_hash, password, params)
+    if user is None or not matches or not user.is_active:
+        try:
+            repo.record_failure(db.session, ACCOUNT, account, ACCOUNT_POLICY, now)
+            if address:
+                repo.record_failure(db.session, ADDRESS, address, ADDRESS_POLICY, now)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        _refuse_if_paused(account, address, now)
+        raise SignInRejected("The email or password is not right.")
+    repo.clear_failures(db.session, ACCOUNT, account)
+    if rehash:
+        user.password_hash = hash_password(password, params)
+    commit()
+    return user
+
+
+def _refuse_if_paused(account: str, address: str, now: datetime) -> None:
+    pauses = [repo.locked_until(db.session, ACCOUNT, account, now)]
+    if address:
+        pauses.append(repo.locked_until(db.session, ADDRESS, address, now))
+    until = max((p for p in pauses if p is not None), default=None)
+    if until is not None:
+        raise TooManyAttempts(minutes_left(until, now))
+
+
+def load_user(key: str) -> User | None:
+    """Return the active user a session names ("id.epoch"), or None when it is stale."""
+    user_id, _, epoch = key.partition(".")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    if found := password_problems(password, email=user.email):
+        raise InvalidInput({"new_password": " ".join(found)})
+    user.password_hash = hash_password(password, _hash_params())
+    user.session_epoch += 1  # other sessions of this user end
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the user's password after checking the current one; other sessions end."""
+    matches, _ = verify_password(user.password_hash, current, _hash_params())
+    if not matches:
+        raise InvalidInput({"current_password": "This is not your current password."})
+    _set_password(user, new)
+    commit()
+
+
+def reset_password(email: str, password: str) -> User:
+    """Set a user's password (an administrator's reset from the command line)."""
+    user = repo.user_by_email(db.session, email)
+    if user is None:
+        raise InvalidInput({"email": f"No account uses {email}."})
+    _set_password(user, password)
+    repo.clear_failures(db.session, ACCOUNT, user.email)
+    commit()
+    return user
+
+
+def create_user(
+    email: str, password: str, organization: str, role: str, name: str = ""
+) -> tuple[User, Organization, bool]:
+    """Create a user as a member of the organisation named `organization` with `role`.
+
+    The organisation is created when no organisation has that name; returns the
+    user, the organisation and whether it was created. For a server without
+    public sign-up, this makes the first administrator.
+    """
+    problems = new_account_problems(email, password, name)
+    if problem := name_problem(organization, "organisation"):
+        problems["org"] = problem
+    try:
+        check_role(role)
+    except InvalidInput as exc:
+        problems.update(exc.problems)
+    matches = repo.organizations_named(db.session, organization.strip())
+    if len(matches) > 1:
+        problems["org"] = f"{len(matches)} organisations are named {organization!r}."
+    elif not matches and role != OWNER and "role" not in problems:
+        problems["role"] = "The first member of a new organisation must be its owner."
+    if problems:
+        raise InvalidInput(problems)
+    try:
+        with acting_as(db.session, None, "command line"):
+            user = new_user(email, password, name)
+            org = matches[0] if matches else Organization(name=organization.strip())
+            db.session.add(Membership(user=user, organization=org, role=role))
+            db.session.flush()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return user, org, not matches

@@ -1,0 +1,75 @@
+"""Assessment use cases for the web: list, create, rename and delete, within one organisation."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..domain.accounts import name_problem
+from ..domain.errors import InvalidInput
+from ..extensions import db
+from ..models import Assessment, Framework
+from ..repository.scoping import get_owned, owned_by
+from . import commit
+
+
+def frameworks() -> list[Framework]:
+    """Return the loaded frameworks an assessment may use."""
+    return list(
+        db.session.scalars(
+            sa.select(Framework).where(~Framework.retired).order_by(Framework.position)
+        )
+    )
+
+
+def list_assessments(organization_id: int) -> list[Assessment]:
+    """Return the organisation's assessments, newest first."""
+    return list(
+        db.session.scalars(
+            owned_by(Assessment, organization_id).order_by(
+                Assessment.created_at.desc(), Assessment.id.desc()
+            )
+        )
+    )
+
+
+def get(organization_id: int, assessment_id: int) -> Assessment:
+    """Return the organisation's assessment, or raise NotFound."""
+    return get_owned(db.session, Assessment, assessment_id, organization_id)
+
+
+def _name(name: str) -> str:
+    if problem := name_problem(name, "assessment"):
+        raise InvalidInput({"name": problem})
+    return name.strip()
+
+
+def create(organization_id: int, name: str, framework: str) -> Assessment:
+    """Create an assessment of the organisation over a loaded framework (by slug)."""
+    clean = _name(name)
+    fw = db.session.scalars(
+        sa.select(Framework).where(Framework.slug == framework, ~Framework.retired)
+    ).first()
+    if fw is None:
+        raise InvalidInput({"framework": "Choose one of the loaded frameworks."})
+    row = Assessment(organization_id=organization_id, framework_id=fw.id, name=clean)
+    db.session.add(row)
+    commit()
+    return row
+
+
+def rename(organization_id: int, assessment_id: int, name: str) -> Assessment:
+    """Rename the organisation's assessment."""
+    clean = _name(name)
+    row = get(organization_id, assessment_id)
+    row.name = clean
+    commit()
+    return row
+
+
+def delete(organization_id: int, assessment_id: int) -> str:
+    """Delete the organisation's assessment and everything in it; return its name."""
+    row = get(organization_id, assessment_id)
+    name = row.name
+    db.session.delete(row)
+    commit()
+    return name

@@ -1,0 +1,126 @@
+"""Organisation use cases: create, settings, members and roles (the last owner stays)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..domain.accounts import email_problem, name_problem
+from ..domain.errors import InvalidInput
+from ..domain.library import PLACEHOLDERS
+from ..domain.roles import OWNER, check_keeps_an_owner, check_role
+from ..extensions import db
+from ..models import Membership, Organization, User
+from ..repository import accounts as repo
+from ..repository.scoping import get_owned
+from . import commit
+from .accounts import new_account_problems, new_user
+
+# placeholders an organisation fills in once; org, owner and frequency come from elsewhere
+SETTING_KEYS: tuple[str, ...] = tuple(
+    p for p in PLACEHOLDERS if p not in ("org", "owner", "frequency")
+)
+MAX_SETTING = 200
+
+
+def create_organization(user: User, name: str) -> Organization:
+    """Create an organisation with `user` as its owner."""
+    if problem := name_problem(name, "organisation"):
+        raise InvalidInput({"name": problem})
+    org = Organization(name=name.strip())
+    db.session.add(org)
+    db.session.add(Membership(user=user, organization=org, role=OWNER))
+    commit()
+    return org
+
+
+def update_settings(organization_id: int, name: str, values: Mapping[str, str]) -> Organization:
+    """Rename the organisation and set its placeholder values (blank clears one)."""
+    problems: dict[str, str] = {}
+    if problem := name_problem(name, "organisation"):
+        problems["name"] = problem
+    for key in SETTING_KEYS:
+        if len(values.get(key, "").strip()) > MAX_SETTING:
+            problems[key] = f"Keep this under {MAX_SETTING} characters."
+    if problems:
+        raise InvalidInput(problems)
+    org = get_owned(db.session, Organization, organization_id, organization_id)
+    settings = dict(org.settings or {})
+    for key in SETTING_KEYS:
+        value = values.get(key, "").strip()
+        if value:
+            settings[key] = value
+        else:
+            settings.pop(key, None)
+    org.name = name.strip()
+    org.settings = settings  # a new dict, so the change is seen and audited
+    commit()
+    return org
+
+
+def add_member(
+    organization_id: int, email: str, role: str, initial_password: str = ""
+) -> Membership:
+    """Add the account with this email to the organisation with `role`.
+
+    When no account uses the email, one is created with `initial_password`
+    (for servers without public sign-up); without it, InvalidInput says so.
+    """
+    check_role(role)
+    if problem := email_problem(email):
+        raise InvalidInput({"email": problem})
+    org = get_owned(db.session, Organization, organization_id, organization_id)
+    user = repo.user_by_email(db.session, email)
+    if user is None:
+        if not initial_password:
+            raise InvalidInput(
+                {
+                    "email": "No account uses this email. Ask them to sign up, or set an "
+                    "initial password to create their account."
+                }
+            )
+        problems = new_account_problems(email, initial_password)
+        if "password" in problems:
+            problems["initial_password"] = problems.pop("password")
+        if problems:
+            raise InvalidInput(problems)
+        user = new_user(email, initial_password)
+    elif repo.membership(db.session, user.id, organization_id) is not None:
+        raise InvalidInput({"email": f"{user.email} is already a member of {org.name}."})
+    member = Membership(user=user, organization=org, role=role)
+    db.session.add(member)
+    commit()
+    return member
+
+
+def members(organization_id: int) -> list[Membership]:
+    """Return the organisation's memberships, users loaded, by email."""
+    return repo.members(db.session, organization_id)
+
+
+def get_member(organization_id: int, membership_id: int) -> Membership:
+    """Return the organisation's membership, or raise NotFound."""
+    return get_owned(db.session, Membership, membership_id, organization_id)
+
+
+def _roles(organization_id: int) -> list[str]:
+    return [m.role for m in repo.members(db.session, organization_id)]
+
+
+def change_role(organization_id: int, membership_id: int, role: str) -> Membership:
+    """Give a member another role; the last owner cannot be demoted."""
+    check_role(role)
+    member = get_owned(db.session, Membership, membership_id, organization_id)
+    check_keeps_an_owner(member.organization.name, _roles(organization_id), member.role, role)
+    member.role = role
+    commit()
+    return member
+
+
+def remove_member(organization_id: int, membership_id: int) -> User:
+    """Remove a member (or let one leave) and return who it was; the last owner cannot."""
+    member = get_owned(db.session, Membership, membership_id, organization_id)
+    check_keeps_an_owner(member.organization.name, _roles(organization_id), member.role, None)
+    user = member.user
+    db.session.delete(member)
+    commit()
+    return user

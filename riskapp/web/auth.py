@@ -1,0 +1,127 @@
+"""Sign up, sign in, sign out, and the user's own account page."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+
+from ..domain.errors import InvalidInput, SignInRejected, TooManyAttempts
+from ..models import User
+from ..services import accounts
+from .access import client_address, safe_next, signed_in_user, use_organization
+from .forms import ChangePasswordForm, SignInForm, SignUpForm, apply_problems
+
+bp = Blueprint("auth", __name__)
+
+
+def _start_session(user: User) -> None:
+    """Sign the user in on a fresh session (no state carried over from before)."""
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(
+                form.email.data or "", form.password.data or "", client_address()
+            )
+        except TooManyAttempts as exc:
+            form.form_errors.append(str(exc))
+            status = 429
+        except SignInRejected as exc:
+            form.form_errors.append(str(exc))
+            status = 422
+        else:
+            target = safe_next(form.next.data) or url_for("main.index")
+            _start_session(user)
+            return redirect(target)
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "auth/sign_in.html", form=form, signup=current_app.config["RISKAPP_SIGNUP"]
+    ), status
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up() -> ResponseReturnValue:
+    if not current_app.config["RISKAPP_SIGNUP"]:
+        abort(
+            403,
+            description="Public sign-up is turned off on this server. Ask an owner of your "
+            "organisation to add you.",
+        )
+    if current_user.is_authenticated:
+        return redirect(url_for("org.new"))
+    form = SignUpForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_up(
+                form.email.data or "",
+                form.password.data or "",
+                form.name.data or "",
+                form.organization.data or "",
+            )
+        except InvalidInput as exc:
+            apply_problems(form, exc.problems)
+            status = 422
+        else:
+            _start_session(user)
+            use_organization(user.memberships[0].organization_id)
+            flash(f"Welcome! You are the owner of {form.organization.data}.", "success")
+            return redirect(url_for("assessments.index"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/sign_up.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account() -> ResponseReturnValue:
+    user = signed_in_user()
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except InvalidInput as exc:
+            apply_problems(form, exc.problems)
+            status = 422
+        else:
+            org = session.get("org_id")
+            _start_session(user)  # the session now carries the new epoch
+            if org is not None:
+                use_organization(org)
+            flash("Your password is changed; your other sessions are signed out.", "success")
+            return redirect(url_for("auth.account"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/account.html", form=form, user=user), status

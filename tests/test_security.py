@@ -1,0 +1,388 @@
+"""The security base: every route scoped and signed-in, CSRF, roles, headers, sizes."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.datastructures import FileStorage
+from werkzeug.routing import IntegerConverter, Rule
+
+from riskapp.config import PROJECT_ROOT
+from riskapp.domain.errors import UploadRejected
+from riskapp.extensions import db
+from riskapp.models import Assessment, Membership
+from riskapp.web.access import PUBLIC_ENDPOINTS, safe_next
+from riskapp.web.security import CONTENT_SECURITY_POLICY
+from riskapp.web.uploads import check_upload
+from tests.conftest import AuthActions, TwoOrgs
+
+# Every route that takes an id: how to aim it at organisation A's object.
+Target = Callable[[TwoOrgs], dict[str, int]]
+SCOPED: dict[str, Target] = {
+    "assessments.show": lambda w: {"assessment_id": w.assessment_a.id},
+    "assessments.confirm_delete": lambda w: {"assessment_id": w.assessment_a.id},
+    "assessments.rename": lambda w: {"assessment_id": w.assessment_a.id},
+    "assessments.delete": lambda w: {"assessment_id": w.assessment_a.id},
+    "org.change_role": lambda w: {"membership_id": w.viewer_a.id},
+    "org.remove_member": lambda w: {"membership_id": w.viewer_a.id},
+    "org.switch": lambda w: {"organization_id": w.a.id},
+}
+# Routes with an id-like argument that is not an organisation's object, and why.
+EXEMPT: dict[str, str] = {}
+# Form data that would change A's object if the scoping check were missing.
+CHANGES: dict[str, dict[str, str]] = {
+    "assessments.rename": {"name": "Taken over"},
+    "org.change_role": {"role": "owner"},
+}
+LIBRARY_ARGS: dict[str, dict[str, str]] = {
+    "library.framework": {"slug": "testfw"},
+    "library.criterion": {"slug": "testfw", "ref": "T1.1"},
+    "library.control": {"ref": "CTL-01"},
+    "library.risk": {"ref": "R-TST-01"},
+    "library.evidence": {"ref": "EV-ONE"},
+    "library.policy": {"ref": "POL-ONE"},
+    "static": {"filename": "css/app.css"},
+}
+
+
+def _methods(rule: Rule) -> set[str]:
+    return set(rule.methods or ()) - {"HEAD", "OPTIONS"}
+
+
+def _id_like(rule: Rule) -> bool:
+    return any(
+        isinstance(conv, IntegerConverter) or name == "id" or name.endswith("_id")
+        for name, conv in rule._converters.items()
+    )
+
+
+def _rules(app: Flask) -> list[Rule]:
+    return [r for r in app.url_map.iter_rules() if not r.endpoint.endswith("-for-test")]
+
+
+def _url(app: Flask, rule: Rule, world: TwoOrgs) -> str:
+    args: dict[str, object] = {}
+    if rule.endpoint in SCOPED:
+        args = dict(SCOPED[rule.endpoint](world))
+    elif rule.arguments:
+        assert rule.endpoint in LIBRARY_ARGS, f"add sample arguments for {rule.endpoint}"
+        args = dict(LIBRARY_ARGS[rule.endpoint])
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **args)
+
+
+def _state() -> dict[str, int]:
+    """Count the rows of every table: what a request changed shows here."""
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_every_id_route_is_declared_scoped_or_exempt(app: Flask) -> None:
+    id_routes = {r.endpoint for r in _rules(app) if _id_like(r)}
+    undeclared = id_routes - set(SCOPED) - set(EXEMPT)
+    assert not undeclared, (
+        f"routes taking an id must read through repository.scoping and be listed in SCOPED "
+        f"(or EXEMPT, with a reason) in {__file__}: {sorted(undeclared)}"
+    )
+    assert not (set(SCOPED) | set(EXEMPT)) - id_routes, "SCOPED lists a route that is gone"
+
+
+def test_a_member_of_b_gets_404_for_every_object_of_a(
+    app: Flask, client, auth: AuthActions, two_orgs: TwoOrgs
+) -> None:
+    auth.sign_in(two_orgs.owner_b.user.email)
+    before = _state()
+    names = (two_orgs.a.name, two_orgs.assessment_a.name)
+    tried = 0
+    for rule in _rules(app):
+        if rule.endpoint not in SCOPED:
+            continue
+        url = _url(app, rule, two_orgs)
+        for method in _methods(rule):
+            if method == "GET":
+                response = client.get(url)
+            else:
+                response = auth.post(url, CHANGES.get(rule.endpoint, {}))
+            body = response.get_data(as_text=True)
+            assert response.status_code == 404, f"{method} {url}: {response.status_code}"
+            assert "Page not found" in body
+            assert not any(name in body for name in names), f"{method} {url} leaks A's data"
+            tried += 1
+    assert tried == len(SCOPED)
+    db.session.expire_all()
+    assert _state() == before
+    assert db.session.get(Assessment, two_orgs.assessment_a.id).name == "Alpha SOC 2"
+    assert db.session.get(Membership, two_orgs.viewer_a.id).role == "viewer"
+
+
+def test_the_same_id_routes_work_for_a_member_of_a(
+    app: Flask, client, auth: AuthActions, two_orgs: TwoOrgs
+) -> None:
+    """The 404s above come from scoping, not from broken routes."""
+    auth.sign_in(two_orgs.owner_a.user.email)
+    for endpoint in ("assessments.show", "assessments.confirm_delete"):
+        rule = next(r for r in _rules(app) if r.endpoint == endpoint)
+        response = client.get(_url(app, rule, two_orgs))
+        assert response.status_code == 200
+        assert "Alpha SOC 2" in response.get_data(as_text=True)
+    url = f"/org/members/{two_orgs.viewer_a.id}/role"
+    response = auth.post(url, {f"m{two_orgs.viewer_a.id}-role": "editor"})
+    assert response.status_code == 302
+    assert db.session.get(Membership, two_orgs.viewer_a.id).role == "editor"
+
+
+def test_every_page_but_the_public_ones_requires_sign_in(
+    app: Flask, client, two_orgs: TwoOrgs
+) -> None:
+    assert {"auth.sign_in", "auth.sign_up", "main.healthz", "static"} == PUBLIC_ENDPOINTS
+    for rule in _rules(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        url = _url(app, rule, two_orgs)
+        for method in _methods(rule):
+            if method == "GET":
+                response = client.get(url)
+                assert response.status_code == 302, f"GET {url}"
+                assert response.location.startswith("/sign-in?next="), url
+            else:
+                token = AuthActions(client).token("/sign-in")
+                response = client.post(url, data={"csrf_token": token})
+                assert response.status_code == 302, f"{method} {url}"
+                assert response.location.startswith("/sign-in")
+
+
+def test_every_post_without_a_csrf_token_is_rejected_with_400(
+    app: Flask, client, auth: AuthActions, two_orgs: TwoOrgs
+) -> None:
+    assert app.config["WTF_CSRF_ENABLED"] is not False
+    auth.sign_in(two_orgs.owner_a.user.email)
+    before = _state()
+    posts = 0
+    for rule in _rules(app):
+        if not _methods(rule) & {"POST", "PUT", "DELETE", "PATCH"}:
+            continue
+        url = _url(app, rule, two_orgs)
+        response = client.post(url, data=CHANGES.get(rule.endpoint, {"name": "x"}))
+        assert response.status_code == 400, f"POST {url} without a token"
+        assert "security token is missing" in response.get_data(as_text=True)
+        posts += 1
+    assert posts >= 10
+    db.session.expire_all()
+    assert _state() == before
+
+
+def test_no_get_changes_data(app: Flask, client, auth: AuthActions, two_orgs: TwoOrgs) -> None:
+    auth.sign_in(two_orgs.owner_a.user.email)
+    before = _state()
+    for rule in _rules(app):
+        if "GET" in _methods(rule) and rule.endpoint != "auth.sign_out":
+            response = client.get(_url(app, rule, two_orgs))
+            response.close()
+            assert response.status_code < 500, rule.endpoint
+    db.session.expire_all()
+    assert _state() == before  # the audit trail included: nothing was recorded either
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "data"),
+    [
+        ("assessments.create", {"name": "New", "framework": "testfw"}),
+        ("assessments.rename", {"name": "Renamed"}),
+        ("assessments.delete", {}),
+        ("org.settings", {"name": "Viewer's Ltd"}),
+        ("org.add_member", {"email": "x@example.com", "role": "owner"}),
+        ("org.change_role", {"role": "owner"}),
+        ("org.remove_member", {}),
+    ],
+)
+def test_a_viewer_cannot_change_data(
+    app: Flask, client, auth: AuthActions, two_orgs: TwoOrgs, endpoint: str, data: dict
+) -> None:
+    auth.sign_in(two_orgs.viewer_a.user.email)
+    rule = next(r for r in _rules(app) if r.endpoint == endpoint and "POST" in _methods(r))
+    before = _state()
+    response = auth.post(_url(app, rule, two_orgs), data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Not allowed" in body and "As viewer of Alpha Ltd you cannot" in body
+    db.session.expire_all()
+    assert _state() == before
+    assert db.session.get(Assessment, two_orgs.assessment_a.id).name == "Alpha SOC 2"
+
+
+EXPECTED_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+
+
+@pytest.mark.parametrize("url", ["/sign-in", "/", "/assessments/", "/no/such/page", "/healthz"])
+def test_security_headers_are_on_every_page(signed_in_client, url: str) -> None:
+    response = signed_in_client.get(url)
+    for name, value in EXPECTED_HEADERS.items():
+        assert response.headers[name] == value, name
+    csp = response.headers["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]*)", csp).group(1)  # type: ignore[union-attr]
+    assert "'unsafe-inline'" not in csp and script_src == "'self'"
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_signed_in_pages_are_not_cached_but_static_assets_may_be(signed_in_client) -> None:
+    assert signed_in_client.get("/assessments/").headers["Cache-Control"] == "no-store"
+    static = signed_in_client.get("/static/css/app.css")
+    assert static.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
+
+
+def test_hsts_only_over_https(client) -> None:
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+    secure = client.get("/sign-in", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_templates_have_no_inline_script_style_or_handlers() -> None:
+    for path in (PROJECT_ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), f"inline script in {path}"
+        assert "<style" not in text and " style=" not in text, f"inline style in {path}"
+        assert not re.search(r"\son[a-z]+\s*=", text), f"inline event handler in {path}"
+        assert "//cdn" not in text and "https://" not in text, f"remote asset in {path}"
+
+
+def test_a_too_large_request_gets_a_friendly_413(app: Flask, client) -> None:
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(
+        "/sign-in", data={"email": "a@example.com", "password": "x" * (limit + 1)}
+    )
+    assert response.status_code == 413
+    body = response.get_data(as_text=True)
+    assert "larger than the 5 MB this server accepts" in body
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/assessments/", "/assessments/"),
+        ("/library/?q=1", "/library/?q=1"),
+        ("//evil.example/", None),
+        ("https://evil.example/", None),
+        ("/\\evil.example", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_next_only_goes_to_this_site(target: str | None, expected: str | None) -> None:
+    assert safe_next(target) == expected
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+ZIP_ONLY = {".zip": frozenset({"application/zip", "application/x-zip-compressed"})}
+
+
+class CountingStream(io.BytesIO):
+    """A stream that counts how many bytes were read from it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.bytes_read += len(chunk)
+        return chunk
+
+
+def upload(data: bytes, name: str = "library.zip", mimetype: str = "application/zip"):
+    stream = CountingStream(data)
+    return FileStorage(stream=stream, filename=name, content_type=mimetype), stream
+
+
+def test_a_good_upload_is_measured_without_being_read() -> None:
+    file, stream = upload(b"PK\x03\x04" + b"\0" * 1000, name="../My Library.ZIP")
+    checked = check_upload(file, ZIP_ONLY, 2000, signatures={".zip": b"PK\x03\x04"})
+    assert (checked.filename, checked.extension, checked.size) == ("My_Library.ZIP", ".zip", 1004)
+    assert stream.bytes_read == 4 and stream.tell() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "mimetype", "message"),
+    [
+        (b"PK\x03\x04", "", "application/zip", "Choose a file to upload."),
+        (b"PK\x03\x04", "evil.exe", "application/zip", "only .zip files can be uploaded here"),
+        (b"PK\x03\x04", "lib.zip", "text/html", "a .zip file cannot be of type text/html"),
+        (b"", "lib.zip", "application/zip", "lib.zip is empty."),
+        (b"<html>", "lib.zip", "application/zip", "lib.zip is not a real .zip file."),
+    ],
+)
+def test_uploads_of_the_wrong_kind_are_rejected(
+    data: bytes, name: str, mimetype: str, message: str
+) -> None:
+    file, _ = upload(data, name, mimetype)
+    with pytest.raises(UploadRejected, match=re.escape(message)):
+        check_upload(file, ZIP_ONLY, 1000, signatures={".zip": b"PK\x03\x04"})
+
+
+def test_a_too_large_upload_is_rejected_before_reading_it() -> None:
+    file, stream = upload(b"PK\x03\x04" + b"\0" * (3 * 1024 * 1024))
+    with pytest.raises(UploadRejected, match=r"is 3 MB; the largest file accepted is 2 MB") as exc:
+        check_upload(file, ZIP_ONLY, 2 * 1024 * 1024, signatures={".zip": b"PK\x03\x04"})
+    assert exc.value.too_large and stream.bytes_read == 0
+
+
+def test_an_upload_rejection_is_a_clear_page(app: Flask) -> None:
+    handler = app.error_handler_spec[None][None][UploadRejected]
+    with app.test_request_context():
+        body, status = handler(UploadRejected("big.zip is 9 MB.", too_large=True))
+    assert status == 413 and "File not accepted" in body and "big.zip is 9 MB." in body
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_address_count(
+    app: Flask, _migrated: str, instance_dir: Path
+) -> None:
+    from riskapp.app import create_app
+    from riskapp.models import SignInFailure
+
+    def make(**extra: object) -> Flask:
+        config = {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": _migrated}
+        return create_app({**config, **extra}, instance_path=str(instance_dir))
+
+    forwarded = {
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "HTTP_X_FORWARDED_FOR": "203.0.113.9",
+        "HTTP_REFERER": "https://localhost/sign-in",
+    }
+    proxied_app, direct_app = make(RISKAPP_BEHIND_PROXY=True), make()
+    proxied = proxied_app.test_client()
+    proxied.environ_base.update(forwarded)
+    response = proxied.get("/sign-in")
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    auth = AuthActions(proxied)
+    assert auth.sign_in("nobody@example.com", "wrong password!").status_code == 422
+    keys = db.session.scalars(
+        sa.select(SignInFailure.key).where(SignInFailure.scope == "address")
+    ).all()
+    assert keys == ["203.0.113.9"]
+
+    direct = direct_app.test_client()
+    direct.environ_base.update(forwarded)
+    assert "Secure" not in direct.get("/sign-in").headers["Set-Cookie"]
+    for other in (proxied_app, direct_app):
+        with other.app_context():
+            db.engine.dispose()
