@@ -82,3 +82,25 @@ def test_planned_controls_only_move_the_target() -> None:
 def test_risks_above_appetite_need_treatment() -> None:
     assert needs_treatment(10, 9) is True
     assert needs_treatment(9, 9) is False
+
+
+def test_assessment_residuals_follow_selected_controls(mini_library) -> None:
+    from riskapp.domain.assessment import AssessmentData, ControlChoice, RiskRating, Scope
+    from riskapp.domain.loader import parse_library
+    from riskapp.domain.scoring import assessment_residuals
+
+    library = parse_library(mini_library)
+    # CTL-01 and CTL-02 are detective: R-TST-01 -1 likelihood each, R-TST-02 -1 impact each
+    data = AssessmentData(
+        name="A",
+        organization="Acme",
+        scope=Scope("testfw"),
+        risks=[RiskRating("R-TST-01", 4, 4), RiskRating("R-TST-02", 3, 3)],
+        controls=[
+            ControlChoice("CTL-01", status="implemented"),
+            ControlChoice("CTL-02", status="planned"),
+        ],
+    )
+    result = assessment_residuals(library, data)
+    assert (result["R-TST-01"].likelihood, result["R-TST-01"].target_likelihood) == (3, 2)
+    assert (result["R-TST-02"].impact, result["R-TST-02"].target_impact) == (2, 1)

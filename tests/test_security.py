@@ -32,6 +32,26 @@ SCOPED: dict[str, Target] = {
     "org.change_role": lambda w: {"membership_id": w.viewer_a.id},
     "org.remove_member": lambda w: {"membership_id": w.viewer_a.id},
     "org.switch": lambda w: {"organization_id": w.a.id},
+    **{
+        f"wizard.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
+        for endpoint in (
+            "scope",
+            "save_scope",
+            "profile",
+            "save_profile",
+            "risks",
+            "save_risks",
+            "add_custom_risk",
+            "treatment",
+            "save_treatment",
+            "controls",
+            "select_controls",
+            "tailor_control",
+            "remove_control",
+            "add_custom_control",
+            "quality",
+        )
+    },
 }
 # Routes with an id-like argument that is not an organisation's object, and why.
 EXEMPT: dict[str, str] = {}
@@ -39,6 +59,20 @@ EXEMPT: dict[str, str] = {}
 CHANGES: dict[str, dict[str, str]] = {
     "assessments.rename": {"name": "Taken over"},
     "org.change_role": {"role": "owner"},
+    "wizard.save_scope": {
+        "name": "Taken over",
+        "report_type": "type1",
+        "as_of": "2027-01-01",
+        "appetite": "9",
+    },
+    "wizard.add_custom_risk": {
+        "title": "x",
+        "threat": "x",
+        "weakness": "x",
+        "consequence": "x",
+        "likelihood": "3",
+        "impact": "3",
+    },
 }
 LIBRARY_ARGS: dict[str, dict[str, str]] = {
     "library.framework": {"slug": "testfw"},

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .assessment import IMPLEMENTED, NOT_APPLICABLE
+from .assessment import IMPLEMENTED, NOT_APPLICABLE, AssessmentData
+from .library import Library
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5
@@ -131,3 +132,25 @@ def residual(likelihood: int, impact: int, effects: Iterable[Effect]) -> Residua
 def needs_treatment(score: int, appetite: int) -> bool:
     """Answer whether a score lies above the risk appetite and so must be treated."""
     return score > appetite
+
+
+def assessment_residuals(library: Library, assessment: AssessmentData) -> dict[str, Residual]:
+    """Return risk ref → residual levels from the assessment's selected controls.
+
+    Uses the mitigates edges of the library and the assessment's custom
+    mappings, the control types of library and custom controls, and each
+    selected control's implementation status (see `residual`).
+    """
+    status_of = {c.ref: c.status for c in assessment.controls}
+    types = {ref: c.type for ref, c in library.controls.items()}
+    types.update({c.ref: c.type for c in assessment.custom.controls})
+    effects: dict[str, list[Effect]] = {}
+    for edge in (*library.mitigates, *assessment.custom.mitigates):
+        status = status_of.get(edge.control)
+        if status is not None:
+            effects.setdefault(edge.risk, []).append(
+                Effect(types.get(edge.control, "detective"), edge.likelihood, edge.impact, status)
+            )
+    return {
+        r.ref: residual(r.likelihood, r.impact, effects.get(r.ref, ())) for r in assessment.risks
+    }

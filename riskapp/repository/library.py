@@ -415,3 +415,27 @@ def _current(model: type) -> sa.Select:
 
 def _library_edges(session: Session, model: type) -> Iterable[Any]:
     return session.scalars(sa.select(model).where(model.assessment_id.is_(None)).order_by(model.id))
+
+
+_CACHE: dict[str, tuple[tuple[int, object], dom.Library]] = {}
+
+
+def cached_library(session: Session) -> dom.Library:
+    """Return read_library's result, re-read only when a newer library release was loaded.
+
+    Library rows change only through a load, which records a release, so the
+    newest release id (and its time) keys the cache; each database URL has
+    its own entry.
+    """
+    latest = session.execute(
+        sa.select(LibraryRelease.id, LibraryRelease.loaded_at)
+        .order_by(LibraryRelease.id.desc())
+        .limit(1)
+    ).first()
+    key = (latest[0], latest[1]) if latest else (0, None)
+    url = str(session.get_bind().url)
+    hit = _CACHE.get(url)
+    if hit is None or hit[0] != key:
+        hit = (key, read_library(session))
+        _CACHE[url] = hit
+    return hit[1]

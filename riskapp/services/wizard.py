@@ -9,18 +9,21 @@ command boundary.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
 from ..domain.applicability import proposed_risks
 from ..domain.assessment import PLANNED
 from ..domain.errors import NotFound, RiskappError
+from ..domain.library import CONTROL_TYPES, FREQUENCIES, NATURES, RISK_CATEGORIES
 from ..domain.wizard import (
     ScopeAnswers,
     control_problems,
     furthest,
     in_scope_categories,
     rating_problems,
+    residual_override_problems,
     scope_problems,
 )
 from ..extensions import db
@@ -28,12 +31,16 @@ from ..models import (
     AssessedRisk,
     Assessment,
     Control,
+    ControlCriterion,
+    ControlRisk,
+    Criterion,
     Framework,
     Organization,
     Risk,
     SelectedControl,
 )
 from ..repository import library as library_repo
+from ..repository.assessments import applicable_ratings
 
 
 class StepInvalid(RiskappError):
@@ -231,3 +238,159 @@ def tailor_control(
     selected.status = status
     selected.na_reason = na_reason.strip() if status == "not-applicable" else ""
     db.session.flush()
+
+
+def reach(assessment: Assessment, step: str) -> None:
+    """Record that the user may now open `step` (never moves backwards)."""
+    assessment.step_reached = furthest(assessment.step_reached, step)
+    db.session.flush()
+
+
+def override_residual(
+    rating: AssessedRisk, likelihood: int | None, impact: int | None, reason: str
+) -> None:
+    """Keep a user's residual rating apart from the computed one; blanks clear it."""
+    problems = residual_override_problems(likelihood, impact, reason)
+    if problems:
+        raise StepInvalid(problems)
+    given = likelihood is not None and impact is not None
+    rating.residual_likelihood_override = likelihood if given else None
+    rating.residual_impact_override = impact if given else None
+    rating.override_reason = reason.strip() if given else ""
+    db.session.flush()
+
+
+def _next_ref(assessment: Assessment, model: type, prefix: str) -> str:
+    taken = set(
+        db.session.scalars(sa.select(model.ref).where(model.assessment_id == assessment.id))
+    )
+    number = 1
+    while f"{prefix}-{number:02d}" in taken:
+        number += 1
+    return f"{prefix}-{number:02d}"
+
+
+def _text(form: Mapping[str, str], name: str, problems: dict[str, str], label: str) -> str:
+    value = (form.get(name) or "").strip()
+    if not value:
+        problems[name] = f"Enter the {label}."
+    return value
+
+
+def add_custom_risk(assessment: Assessment, form: Mapping[str, str]) -> str:
+    """Add a risk of the organisation's own to the assessment, rated as entered."""
+    problems: dict[str, str] = {}
+    title = _text(form, "title", problems, "risk's title")
+    threat = _text(form, "threat", problems, "threat")
+    weakness = _text(form, "weakness", problems, "weakness")
+    consequence = _text(form, "consequence", problems, "consequence")
+    category = form.get("category") or "governance"
+    if category not in RISK_CATEGORIES:
+        problems["category"] = "Choose a category."
+    likelihood, impact = _as_int(form.get("likelihood")), _as_int(form.get("impact"))
+    problems.update(rating_problems(likelihood, impact, False, ""))
+    if problems:
+        raise StepInvalid(problems)
+    ref = _next_ref(assessment, Risk, "CR")
+    risk = Risk(
+        assessment_id=assessment.id,
+        ref=ref,
+        title=title,
+        category=category,
+        threat=threat,
+        weakness=weakness,
+        consequence=consequence,
+        likelihood=likelihood,
+        impact=impact,
+        tags=[],
+    )
+    db.session.add(risk)
+    db.session.flush()
+    db.session.add(
+        AssessedRisk(
+            assessment_id=assessment.id, risk_id=risk.id, likelihood=likelihood, impact=impact
+        )
+    )
+    db.session.flush()
+    return ref
+
+
+EFFECTS = {"preventive": (1, 0), "corrective": (0, 1), "detective": (1, 1)}
+
+
+def add_custom_control(assessment: Assessment, form: Mapping[str, Any]) -> str:
+    """Add a control of the organisation's own, map it to criteria and risks, and select it."""
+    problems: dict[str, str] = {}
+    title = _text(form, "title", problems, "control's title")
+    statement = _text(form, "statement", problems, "statement")
+    owner = _text(form, "owner_role", problems, "owner role")
+    kind = form.get("type", "")
+    nature = form.get("nature", "")
+    frequency = form.get("frequency", "")
+    if kind not in CONTROL_TYPES:
+        problems["type"] = "Choose preventive, detective or corrective."
+    if nature not in NATURES:
+        problems["nature"] = "Choose manual or automated."
+    if frequency not in FREQUENCIES:
+        problems["frequency"] = "Choose a frequency."
+    getlist = getattr(form, "getlist", lambda name: [])
+    criteria_refs, risk_refs = getlist("criteria"), getlist("risks")
+    criteria = {
+        c.ref: c
+        for c in db.session.scalars(
+            sa.select(Criterion).where(
+                Criterion.framework_id == assessment.framework_id, Criterion.ref.in_(criteria_refs)
+            )
+        )
+    }
+    rated = {r.risk.ref: r.risk for r in applicable_ratings(db.session, assessment)}
+    if not criteria_refs or set(criteria_refs) - set(criteria):
+        problems["criteria"] = "Choose at least one criterion this control satisfies."
+    if not risk_refs or set(risk_refs) - set(rated):
+        problems["risks"] = "Choose at least one of the assessment's risks it mitigates."
+    if problems:
+        raise StepInvalid(problems)
+    ref = _next_ref(assessment, Control, "CUS")
+    control = Control(
+        assessment_id=assessment.id,
+        ref=ref,
+        title=title,
+        statement=statement,
+        domain="governance",
+        type=kind,
+        nature=nature,
+        frequency=frequency,
+        owner_role=owner,
+    )
+    db.session.add(control)
+    db.session.flush()
+    for criterion in criteria.values():
+        db.session.add(
+            ControlCriterion(
+                control_id=control.id,
+                criterion_id=criterion.id,
+                strength="primary",
+                assessment_id=assessment.id,
+            )
+        )
+    likelihood, impact = EFFECTS[kind]
+    for risk_ref in risk_refs:
+        db.session.add(
+            ControlRisk(
+                control_id=control.id,
+                risk_id=rated[risk_ref].id,
+                likelihood_effect=likelihood,
+                impact_effect=impact,
+                assessment_id=assessment.id,
+            )
+        )
+    db.session.flush()
+    select_controls(assessment, [ref], {ref: statement})
+    return ref
+
+
+def _as_int(raw: object) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None

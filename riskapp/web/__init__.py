@@ -7,7 +7,18 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Register every blueprint, access control, the security base and the error handlers."""
-    from . import access, assessments, audit, auth, errors, library, main, organizations, security
+    from . import (
+        access,
+        assessments,
+        audit,
+        auth,
+        errors,
+        library,
+        main,
+        organizations,
+        security,
+        wizard,
+    )
 
     security.init_security(app)
     access.init_access(app)
@@ -17,4 +28,5 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(library.bp)
+    app.register_blueprint(wizard.bp)
     errors.register(app)

@@ -49,3 +49,16 @@ def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
     if app.config.get("RISKAPP_BEHIND_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+
+# plotly.js still sets a few style attributes while drawing (plotly/plotly.js#7543), which a
+# strict style-src blocks; pages that draw charts allow inline styles, never inline scripts.
+CHART_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+
+
+def allow_chart_styles(response: Response) -> Response:
+    """Give a page that draws plotly charts the chart CSP (scripts stay 'self' only)."""
+    response.headers["Content-Security-Policy"] = CHART_CONTENT_SECURITY_POLICY
+    return response

@@ -1,0 +1,1 @@
+"""Plotly figure builders: domain data in, figure JSON out (no Flask)."""

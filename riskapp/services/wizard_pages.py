@@ -1,0 +1,273 @@
+"""What each wizard page shows, and how a page's many-row form is saved.
+
+Page builders return plain dicts for the templates; savers take the submitted
+form as a plain mapping, validate every row first and write only when all
+rows are valid (the treatment step keeps complete rows, as the issue asks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..domain.applicability import risks_per_question
+from ..domain.assessment import STATUSES, TREATMENTS
+from ..domain.errors import NotFound
+from ..domain.library import FREQUENCIES, IMPACT_LEVELS, LIKELIHOOD_LEVELS, Library
+from ..domain.quality import check_statement, summarise
+from ..domain.scoring import DEFAULT_BANDS, assessment_residuals, band_for, inherent_score
+from ..domain.statements import control_values, render_statement
+from ..domain.suggest import suggest_controls
+from ..domain.wizard import rating_problems, residual_override_problems, treatment_problems
+from ..extensions import db
+from ..figures.risk_matrix import risk_matrix_figure
+from ..models import Assessment, Control, Organization, SelectedControl
+from ..repository import library as library_repo
+from ..repository.assessments import applicable_ratings, to_assessment_data
+from . import wizard as steps
+
+Form = Mapping[str, Any]
+
+
+def _library() -> Library:
+    return library_repo.cached_library(db.session)
+
+
+def tag_keys() -> list[str]:
+    return list(_library().meta.tags)
+
+
+def scope_page(row: Assessment) -> dict[str, Any]:
+    library = _library()
+    framework = library.frameworks[row.framework.slug]
+    return {"categories": framework.categories}
+
+
+def profile_page(row: Assessment) -> dict[str, Any]:
+    library = _library()
+    counts = risks_per_question(library)
+    answers = row.profile or {}
+    return {
+        "questions": [
+            {"tag": tag, "answer": answers.get(key, tag.default), "count": counts.get(key, 0)}
+            for key, tag in library.meta.tags.items()
+        ],
+        "always": sum(1 for r in library.risks.values() if not r.tags),
+    }
+
+
+def _bands() -> tuple:
+    return DEFAULT_BANDS
+
+
+def risks_page(row: Assessment) -> dict[str, Any]:
+    library = _library()
+    data = to_assessment_data(db.session, row)
+    residuals = assessment_residuals(library, data)
+    rows = []
+    for rating in applicable_ratings(db.session, row):
+        score = inherent_score(rating.likelihood, rating.impact)
+        res = residuals.get(rating.risk.ref)
+        rows.append(
+            {
+                "rating": rating,
+                "risk": rating.risk,
+                "score": score,
+                "band": band_for(score, _bands()),
+                "residual": res,
+            }
+        )
+    live = [r for r in rows if not r["rating"].excluded]
+    figure = risk_matrix_figure(
+        [(r["rating"].likelihood, r["rating"].impact) for r in live],
+        [_effective(r["rating"], r["residual"]) for r in live],
+    )
+    return {
+        "rows": rows,
+        "figure": figure.to_json(),
+        "likelihood_levels": LIKELIHOOD_LEVELS,
+        "impact_levels": IMPACT_LEVELS,
+        "categories": sorted({r.category for r in library.risks.values()}),
+    }
+
+
+def _effective(rating: Any, res: Any) -> tuple[int, int]:
+    if rating.residual_likelihood_override and rating.residual_impact_override:
+        return rating.residual_likelihood_override, rating.residual_impact_override
+    return (res.likelihood, res.impact) if res else (rating.likelihood, rating.impact)
+
+
+def save_ratings(row: Assessment, form: Form) -> dict[str, dict[str, str]]:
+    """Validate every rating row, then save them all; return problems by risk ref if any."""
+    ratings = applicable_ratings(db.session, row)
+    problems: dict[str, dict[str, str]] = {}
+    parsed = []
+    for r in ratings:
+        likelihood = _int(form.get(f"l-{r.id}"))
+        impact = _int(form.get(f"i-{r.id}"))
+        excluded = form.get(f"x-{r.id}") == "on"
+        reason = form.get(f"xr-{r.id}", "")
+        over_l, over_i = _int(form.get(f"ol-{r.id}")), _int(form.get(f"oi-{r.id}"))
+        over_reason = form.get(f"or-{r.id}", "")
+        found = {
+            **rating_problems(likelihood, impact, excluded, reason),
+            **residual_override_problems(over_l, over_i, over_reason),
+        }
+        if found:
+            problems[r.risk.ref] = found
+        parsed.append((r, likelihood, impact, excluded, reason, over_l, over_i, over_reason))
+    if problems:
+        return problems
+    for r, likelihood, impact, excluded, reason, over_l, over_i, over_reason in parsed:
+        steps.rate_risk(r, likelihood, impact, excluded, reason)
+        steps.override_residual(r, over_l, over_i, over_reason)
+    return {}
+
+
+def _int(raw: Any) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _above_appetite(row: Assessment) -> list[Any]:
+    return [
+        r
+        for r in applicable_ratings(db.session, row)
+        if not r.excluded and inherent_score(r.likelihood, r.impact) > row.risk_appetite
+    ]
+
+
+def treatment_page(row: Assessment) -> dict[str, Any]:
+    data = to_assessment_data(db.session, row)
+    return {
+        "rows": [
+            {"rating": r, "score": inherent_score(r.likelihood, r.impact)}
+            for r in _above_appetite(row)
+        ],
+        "treatments": TREATMENTS,
+        "missing": treatment_problems(data.risks, row.risk_appetite),
+    }
+
+
+def save_treatments(row: Assessment, form: Form) -> dict[str, list[str]]:
+    """Save every treatment row; return what is still missing, by risk ref."""
+    for r in _above_appetite(row):
+        steps.save_treatment(
+            r, form.get(f"t-{r.id}", ""), form.get(f"o-{r.id}", ""), form.get(f"r-{r.id}", "")
+        )
+    data = to_assessment_data(db.session, row)
+    return treatment_problems(data.risks, row.risk_appetite)
+
+
+def controls_page(row: Assessment) -> dict[str, Any]:
+    library = _library()
+    data = to_assessment_data(db.session, row)
+    to_mitigate = [
+        r.ref
+        for r in data.risks
+        if not r.excluded
+        and r.treatment == "mitigate"
+        and inherent_score(r.likelihood, r.impact) > row.risk_appetite
+    ]
+    suggestions = suggest_controls(library, data, to_mitigate)
+    residuals = assessment_residuals(library, data)
+    titles = {
+        **{ref: c.title for ref, c in library.controls.items()},
+        **{c.ref: c.title for c in data.custom.controls},
+    }
+    selected = db.session.scalars(
+        sa.select(SelectedControl)
+        .where(SelectedControl.assessment_id == row.id)
+        .order_by(SelectedControl.id)
+    ).all()
+    risk_titles = {
+        **{ref: r.title for ref, r in library.risks.items()},
+        **{r.ref: r.title for r in data.custom.risks},
+    }
+    return {
+        "suggestions": suggestions,
+        "selected": [
+            {"row": s, "ref": s.control.ref, "title": titles.get(s.control.ref, "")}
+            for s in selected
+        ],
+        "residuals": [
+            {
+                "ref": r.ref,
+                "title": risk_titles.get(r.ref, r.ref),
+                "inherent": inherent_score(r.likelihood, r.impact),
+                "residual": residuals[r.ref],
+                "override": r.residual_override,
+                "treatment": r.treatment,
+            }
+            for r in data.risks
+            if not r.excluded
+        ],
+        "statuses": STATUSES,
+        "frequencies": FREQUENCIES,
+        "to_mitigate": to_mitigate,
+        "criteria": [
+            c.ref
+            for key, c in library.criteria.items()
+            if c.framework == row.framework.slug and c.category in row.categories
+        ],
+        "risks": [r.ref for r in data.risks],
+    }
+
+
+def select(row: Assessment, refs: list[str]) -> int:
+    """Select controls, each with its statement tailored from the organisation's settings."""
+    library = _library()
+    data = to_assessment_data(db.session, row)
+    custom = {c.ref: c for c in data.custom.controls}
+    statements = {}
+    for ref in refs:
+        control = library.controls.get(ref) or custom.get(ref)
+        if control is not None:
+            statements[ref] = render_statement(control.statement, control_values(data, control))
+    return steps.select_controls(row, refs, statements)
+
+
+def _selected(row: Assessment, ref: str) -> SelectedControl:
+    found = db.session.scalar(
+        sa.select(SelectedControl)
+        .join(Control, Control.id == SelectedControl.control_id)
+        .where(SelectedControl.assessment_id == row.id, Control.ref == ref)
+    )
+    if found is None:
+        raise NotFound("selected control", ref)
+    return found
+
+
+def tailor(row: Assessment, ref: str, form: Form) -> None:
+    steps.tailor_control(
+        _selected(row, ref),
+        form.get("statement", ""),
+        form.get("owner", ""),
+        form.get("frequency", ""),
+        form.get("status", ""),
+        form.get("na_reason", ""),
+    )
+
+
+def remove(row: Assessment, ref: str) -> None:
+    db.session.delete(_selected(row, ref))
+    db.session.flush()
+
+
+def quality_page(row: Assessment) -> dict[str, Any]:
+    org = db.session.get(Organization, row.organization_id)
+    systems = [v for v in ((org.settings if org else None) or {}).values() if isinstance(v, str)]
+    selected = db.session.scalars(
+        sa.select(SelectedControl)
+        .where(SelectedControl.assessment_id == row.id, SelectedControl.status != "not-applicable")
+        .order_by(SelectedControl.id)
+    ).all()
+    reports = [
+        (s, check_statement(s.statement, known_systems=systems, owner=s.owner, ref=s.control.ref))
+        for s in selected
+    ]
+    return {"reports": reports, "summary": summarise([r for _, r in reports])}

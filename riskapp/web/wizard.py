@@ -1,0 +1,231 @@
+"""The guided path: scope, profile, risks, treatment, controls, statement quality.
+
+Each step reads its assessment through the organisation scope, saves on POST
+through services/wizard, and on a failed rule re-renders with the user's
+answers and the messages beside the fields (status 422).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from ..domain.wizard import STEP_TITLES, STEPS, ScopeAnswers, reached_steps
+from ..services import assessments, commit
+from ..services import wizard as steps
+from ..services import wizard_pages as pages
+from .access import current_org_id, permission_required
+from .security import allow_chart_styles
+
+bp = Blueprint("wizard", __name__, url_prefix="/assessments/<int:assessment_id>/steps")
+
+
+def _render(
+    step: str, assessment_id: int, status: int = 200, **context: object
+) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    if step not in reached_steps(row.step_reached):
+        flash(f"Complete the earlier steps before {STEP_TITLES[step].lower()}.", "warning")
+        return redirect(url_for(f"wizard.{row.step_reached}", assessment_id=assessment_id))
+    page = getattr(pages, f"{step}_page")(row)
+    return (
+        render_template(
+            f"wizard/{step}.html",
+            assessment=row,
+            step=step,
+            steps=STEPS,
+            step_titles=STEP_TITLES,
+            reached=reached_steps(row.step_reached),
+            page=page,
+            **context,
+        ),
+        status,
+    )
+
+
+def _date(name: str, problems: dict[str, str]) -> date | None:
+    raw = request.form.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems[name] = "Enter a date as YYYY-MM-DD."
+        return None
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _saved(step: str, assessment_id: int, message: str) -> ResponseReturnValue:
+    commit()
+    flash(message, "success")
+    following = STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else step
+    return redirect(url_for(f"wizard.{following}", assessment_id=assessment_id))
+
+
+@bp.get("/scope")
+@permission_required("read")
+def scope(assessment_id: int) -> ResponseReturnValue:
+    return _render("scope", assessment_id, form={}, problems={})
+
+
+@bp.post("/scope")
+@permission_required("edit")
+def save_scope(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    problems: dict[str, str] = {}
+    answers = ScopeAnswers(
+        name=request.form.get("name", ""),
+        categories=tuple(request.form.getlist("categories")),
+        report_type=request.form.get("report_type", ""),
+        as_of=_date("as_of", problems),
+        period_start=_date("period_start", problems),
+        period_end=_date("period_end", problems),
+        appetite=_int(request.form.get("appetite")),
+    )
+    try:
+        if problems:
+            raise steps.StepInvalid(problems)
+        steps.save_scope(row, answers)
+    except steps.StepInvalid as exc:
+        return _render("scope", assessment_id, 422, form=request.form, problems=exc.problems)
+    return _saved("scope", assessment_id, "Scope saved.")
+
+
+@bp.get("/profile")
+@permission_required("read")
+def profile(assessment_id: int) -> ResponseReturnValue:
+    return _render("profile", assessment_id)
+
+
+@bp.post("/profile")
+@permission_required("edit")
+def save_profile(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    answers = {key: request.form.get(key) == "yes" for key in pages.tag_keys()}
+    refs = steps.save_profile(row, answers)
+    return _saved("profile", assessment_id, f"Profile saved: {len(refs)} risks proposed.")
+
+
+@bp.get("/risks")
+@permission_required("read")
+def risks(assessment_id: int) -> ResponseReturnValue:
+    return allow_chart_styles(make_response(_render("risks", assessment_id, problems={}, form={})))
+
+
+@bp.post("/risks")
+@permission_required("edit")
+def save_risks(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    problems = pages.save_ratings(row, request.form)
+    if problems:
+        page = _render("risks", assessment_id, 422, problems=problems, form=request.form)
+        return allow_chart_styles(make_response(page))
+    steps.reach(row, "treatment")
+    return _saved("risks", assessment_id, "Ratings saved.")
+
+
+@bp.post("/risks/custom")
+@permission_required("edit")
+def add_custom_risk(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    try:
+        ref = steps.add_custom_risk(row, request.form)
+    except steps.StepInvalid as exc:
+        return _render(
+            "risks", assessment_id, 422, problems={"custom": exc.problems}, form=request.form
+        )
+    commit()
+    flash(f"Custom risk {ref} added.", "success")
+    return redirect(url_for("wizard.risks", assessment_id=assessment_id))
+
+
+@bp.get("/treatment")
+@permission_required("read")
+def treatment(assessment_id: int) -> ResponseReturnValue:
+    return _render("treatment", assessment_id, problems={}, form={})
+
+
+@bp.post("/treatment")
+@permission_required("edit")
+def save_treatment(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    problems = pages.save_treatments(row, request.form)
+    if problems:
+        commit()  # what is complete is kept; the page says what is missing
+        return _render("treatment", assessment_id, 422, problems=problems, form=request.form)
+    steps.reach(row, "controls")
+    return _saved("treatment", assessment_id, "Treatments saved.")
+
+
+@bp.get("/controls")
+@permission_required("read")
+def controls(assessment_id: int) -> ResponseReturnValue:
+    return _render("controls", assessment_id, problems={}, form={})
+
+
+@bp.post("/controls/select")
+@permission_required("edit")
+def select_controls(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    refs = request.form.getlist("control")
+    added = pages.select(row, refs)
+    commit()
+    flash(f"{added} control{'s' if added != 1 else ''} added to the selection.", "success")
+    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
+
+
+@bp.post("/controls/tailor")
+@permission_required("edit")
+def tailor_control(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    ref = request.form.get("control", "")
+    try:
+        pages.tailor(row, ref, request.form)
+    except steps.StepInvalid as exc:
+        return _render(
+            "controls", assessment_id, 422, problems={ref: exc.problems}, form=request.form
+        )
+    steps.reach(row, "quality")
+    commit()
+    flash(f"{ref} saved.", "success")
+    return redirect(url_for("wizard.controls", assessment_id=assessment_id, _anchor=f"c-{ref}"))
+
+
+@bp.post("/controls/remove")
+@permission_required("edit")
+def remove_control(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    ref = request.form.get("control", "")
+    pages.remove(row, ref)
+    commit()
+    flash(f"{ref} removed from the selection.", "success")
+    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
+
+
+@bp.post("/controls/custom")
+@permission_required("edit")
+def add_custom_control(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    try:
+        ref = steps.add_custom_control(row, request.form)
+    except steps.StepInvalid as exc:
+        return _render(
+            "controls", assessment_id, 422, problems={"custom": exc.problems}, form=request.form
+        )
+    commit()
+    flash(f"Custom control {ref} added and selected.", "success")
+    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
+
+
+@bp.get("/quality")
+@permission_required("read")
+def quality(assessment_id: int) -> ResponseReturnValue:
+    return _render("quality", assessment_id)
