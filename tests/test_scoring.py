@@ -104,3 +104,13 @@ def test_assessment_residuals_follow_selected_controls(mini_library) -> None:
     result = assessment_residuals(library, data)
     assert (result["R-TST-01"].likelihood, result["R-TST-01"].target_likelihood) == (3, 2)
     assert (result["R-TST-02"].impact, result["R-TST-02"].target_impact) == (2, 1)
+
+
+def test_bands_round_trip_as_text() -> None:
+    from riskapp.domain.scoring import format_bands, parse_bands
+
+    assert format_bands(DEFAULT_BANDS) == "low 1-4, medium 5-9, high 10-16, critical 17-25"
+    bands, problems = parse_bands("green 1-6, amber 7-14, red 15-25")
+    assert problems == [] and band_for(15, bands) == "red"
+    assert parse_bands("green 1-6, red 8-25")[1] == ["band 'red' must start at 7, not 8"]
+    assert parse_bands("green one-six")[1][0].startswith("Write each band as 'name low-high'")

@@ -130,3 +130,31 @@ def test_later_steps_wait_for_earlier_ones(client, auth, two_orgs) -> None:
     response = client.get(f"/assessments/{a.id}/steps/controls")
     assert response.status_code == 302
     assert response.location.endswith(f"/assessments/{a.id}/steps/{a.step_reached}")
+
+
+def test_bands_are_an_organisation_setting(client, auth, two_orgs) -> None:
+    from riskapp.models import Organization
+
+    auth.sign_in(two_orgs.owner_a.user.email)
+    bad = auth.post(
+        "/org/settings",
+        {"name": "Alpha Ltd", "risk_bands": "low 1-4, high 6-25"},
+        token_from="/org/settings",
+    )
+    assert bad.status_code == 422
+    assert "band &#39;high&#39; must start at 5, not 6" in bad.get_data(as_text=True)
+    ok = auth.post(
+        "/org/settings",
+        {"name": "Alpha Ltd", "risk_bands": "calm 1-12, hot 13-25"},
+        token_from="/org/settings",
+    )
+    assert ok.status_code == 302
+    assert db.session.get(Organization, two_orgs.a.id).settings["risk_bands"] == (
+        "calm 1-12, hot 13-25"
+    )
+    a = two_orgs.assessment_a
+    base = f"/assessments/{a.id}/steps"
+    auth.post(f"{base}/scope", SCOPE, token_from=f"{base}/scope")
+    auth.post(f"{base}/profile", {"remote-workforce": "yes"}, token_from=f"{base}/profile")
+    page = client.get(f"{base}/risks").get_data(as_text=True)
+    assert "12 calm" in page  # default rating 3 x 4 under the organisation's bands

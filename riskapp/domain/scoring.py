@@ -154,3 +154,21 @@ def assessment_residuals(library: Library, assessment: AssessmentData) -> dict[s
     return {
         r.ref: residual(r.likelihood, r.impact, effects.get(r.ref, ())) for r in assessment.risks
     }
+
+
+def format_bands(bands: Sequence[Band]) -> str:
+    """Write a band table as text: 'low 1-4, medium 5-9, high 10-16, critical 17-25'."""
+    return ", ".join(f"{b.name} {b.low}-{b.high}" for b in bands)
+
+
+def parse_bands(text: str) -> tuple[tuple[Band, ...], list[str]]:
+    """Read 'name low-high, …' into bands; return them with the problems found (if any)."""
+    bands = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        words = part.rsplit(" ", 1)
+        bounds = words[-1].split("-") if len(words) == 2 else []
+        if len(bounds) != 2 or not all(b.strip().isdigit() for b in bounds):
+            return (), [f"Write each band as 'name low-high', e.g. 'low 1-4'; got {part!r}."]
+        bands.append(Band(words[0].strip(), int(bounds[0]), int(bounds[1])))
+    problems = band_problems(bands)
+    return (tuple(bands) if not problems else ()), problems

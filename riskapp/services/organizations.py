@@ -8,6 +8,7 @@ from ..domain.accounts import email_problem, name_problem
 from ..domain.errors import InvalidInput
 from ..domain.library import PLACEHOLDERS
 from ..domain.roles import OWNER, check_keeps_an_owner, check_role
+from ..domain.scoring import DEFAULT_BANDS, Band, format_bands, parse_bands
 from ..extensions import db
 from ..models import Membership, Organization, User
 from ..repository import accounts as repo
@@ -20,6 +21,17 @@ SETTING_KEYS: tuple[str, ...] = tuple(
     p for p in PLACEHOLDERS if p not in ("org", "owner", "frequency")
 )
 MAX_SETTING = 200
+BANDS_KEY = "risk_bands"  # the organisation's score bands, as 'low 1-4, medium 5-9, …'
+
+
+def organisation_bands(settings: Mapping[str, object] | None) -> tuple[Band, ...]:
+    """Return the organisation's risk bands, or the defaults when none are set."""
+    text = (settings or {}).get(BANDS_KEY)
+    if isinstance(text, str) and text.strip():
+        bands, problems = parse_bands(text)
+        if not problems:
+            return bands
+    return DEFAULT_BANDS
 
 
 def create_organization(user: User, name: str) -> Organization:
@@ -41,6 +53,13 @@ def update_settings(organization_id: int, name: str, values: Mapping[str, str]) 
     for key in SETTING_KEYS:
         if len(values.get(key, "").strip()) > MAX_SETTING:
             problems[key] = f"Keep this under {MAX_SETTING} characters."
+    bands_text = values.get(BANDS_KEY, "").strip()
+    if bands_text:
+        bands, band_errors = parse_bands(bands_text)
+        if band_errors:
+            problems[BANDS_KEY] = " ".join(band_errors)
+        else:
+            bands_text = format_bands(bands)
     if problems:
         raise InvalidInput(problems)
     org = get_owned(db.session, Organization, organization_id, organization_id)
@@ -51,6 +70,10 @@ def update_settings(organization_id: int, name: str, values: Mapping[str, str]) 
             settings[key] = value
         else:
             settings.pop(key, None)
+    if bands_text:
+        settings[BANDS_KEY] = bands_text
+    else:
+        settings.pop(BANDS_KEY, None)
     org.name = name.strip()
     org.settings = settings  # a new dict, so the change is seen and audited
     commit()

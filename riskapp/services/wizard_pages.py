@@ -17,7 +17,7 @@ from ..domain.assessment import STATUSES, TREATMENTS
 from ..domain.errors import NotFound
 from ..domain.library import FREQUENCIES, IMPACT_LEVELS, LIKELIHOOD_LEVELS, Library
 from ..domain.quality import check_statement, summarise
-from ..domain.scoring import DEFAULT_BANDS, assessment_residuals, band_for, inherent_score
+from ..domain.scoring import assessment_residuals, band_for, inherent_score
 from ..domain.statements import control_values, render_statement
 from ..domain.suggest import suggest_controls
 from ..domain.wizard import rating_problems, residual_override_problems, treatment_problems
@@ -27,6 +27,7 @@ from ..models import Assessment, Control, Organization, SelectedControl
 from ..repository import library as library_repo
 from ..repository.assessments import applicable_ratings, to_assessment_data
 from . import wizard as steps
+from .organizations import organisation_bands
 
 Form = Mapping[str, Any]
 
@@ -58,8 +59,9 @@ def profile_page(row: Assessment) -> dict[str, Any]:
     }
 
 
-def _bands() -> tuple:
-    return DEFAULT_BANDS
+def _bands(row: Assessment) -> tuple:
+    org = db.session.get(Organization, row.organization_id)
+    return organisation_bands(org.settings if org else None)
 
 
 def risks_page(row: Assessment) -> dict[str, Any]:
@@ -75,7 +77,7 @@ def risks_page(row: Assessment) -> dict[str, Any]:
                 "rating": rating,
                 "risk": rating.risk,
                 "score": score,
-                "band": band_for(score, _bands()),
+                "band": band_for(score, _bands(row)),
                 "residual": res,
             }
         )

@@ -121,7 +121,14 @@ def _setting_label(key: str) -> str:
 
 
 class SettingsForm(OrganizationForm):
-    """The organisation's name and the values its control statements' placeholders take."""
+    """The organisation's name, its risk bands and the values its statements' placeholders take."""
+
+    risk_bands = StringField(
+        "Risk bands",
+        validators=[Optional(), Length(max=MAX_SETTING)],
+        description="Score ranges for each band, e.g. 'low 1-4, medium 5-9, high 10-16, "
+        "critical 17-25' (the default when blank).",
+    )
 
 
 for _key in SETTING_KEYS:

@@ -60,6 +60,7 @@ def settings() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         values = {key: getattr(form, key).data or "" for key in orgs.SETTING_KEYS}
+        values[orgs.BANDS_KEY] = form.risk_bands.data or ""
         try:
             orgs.update_settings(org.id, form.name.data or "", values)
         except InvalidInput as exc:
