@@ -32,6 +32,9 @@ SCOPED: dict[str, Target] = {
     "org.change_role": lambda w: {"membership_id": w.viewer_a.id},
     "org.remove_member": lambda w: {"membership_id": w.viewer_a.id},
     "org.switch": lambda w: {"organization_id": w.a.id},
+    "exports.workbook": lambda w: {"assessment_id": w.assessment_a.id},
+    "exports.policies": lambda w: {"assessment_id": w.assessment_a.id},
+    "exports.policy": lambda w: {"assessment_id": w.assessment_a.id, "ref": "POL-ONE"},
     **{
         f"wizard.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
         for endpoint in (

@@ -158,3 +158,23 @@ def test_bands_are_an_organisation_setting(client, auth, two_orgs) -> None:
     auth.post(f"{base}/profile", {"remote-workforce": "yes"}, token_from=f"{base}/profile")
     page = client.get(f"{base}/risks").get_data(as_text=True)
     assert "12 calm" in page  # default rating 3 x 4 under the organisation's bands
+
+
+def test_downloads_are_built_from_the_current_data(client, auth, two_orgs) -> None:
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    a = two_orgs.assessment_a
+    auth.sign_in(two_orgs.viewer_a.user.email)  # viewers may export
+    show = client.get(f"/assessments/{a.id}").get_data(as_text=True)
+    assert f"/assessments/{a.id}/export/workbook" in show
+    response = client.get(f"/assessments/{a.id}/export/workbook")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    book = load_workbook(io.BytesIO(response.data))
+    assert "Gap matrix" in book.sheetnames
+    response = client.get(f"/assessments/{a.id}/export/policies")
+    assert response.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(response.data)).testzip() is None

@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
         audit,
         auth,
         errors,
+        exports,
         library,
         main,
         organizations,
@@ -29,4 +30,5 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(audit.bp)
     app.register_blueprint(library.bp)
     app.register_blueprint(wizard.bp)
+    app.register_blueprint(exports.bp)
     errors.register(app)
