@@ -178,3 +178,21 @@ def test_downloads_are_built_from_the_current_data(client, auth, two_orgs) -> No
     response = client.get(f"/assessments/{a.id}/export/policies")
     assert response.status_code == 200
     assert zipfile.ZipFile(io.BytesIO(response.data)).testzip() is None
+
+
+def test_the_workbook_uses_the_organisation_bands(client, auth, two_orgs) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    a = two_orgs.assessment_a
+    auth.sign_in(two_orgs.owner_a.user.email)
+    auth.post(
+        "/org/settings",
+        {"name": "Alpha Ltd", "risk_bands": "calm 1-12, hot 13-25"},
+        token_from="/org/settings",
+    )
+    book = load_workbook(io.BytesIO(client.get(f"/assessments/{a.id}/export/workbook").data))
+    values = {cell.value for row in book["Lists"].iter_rows() for cell in row}
+    assert {"calm", "hot"} <= values
+    assert "critical" not in values

@@ -22,6 +22,7 @@ from ..exporters.workbook import build_workbook
 from ..extensions import db
 from ..repository.assessments import get_assessment, to_assessment_data
 from ..repository.library import read_library
+from .organizations import organisation_bands
 
 Progress = Callable[[str], None]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,6 +56,7 @@ def workbook_file(assessment_id: int, *, generated_at: datetime | None = None) -
         library,
         data,
         compute_coverage(library, data),
+        bands=organisation_bands(data.settings),
         generated_at=generated_at or datetime.now(UTC),
     )
     return ExportFile(f"{_stem(data)}-workbook.xlsx", XLSX, content)
