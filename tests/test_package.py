@@ -13,8 +13,9 @@ def test_domain_modules_load_without_the_web_stack() -> None:
     code = (
         "import sys\n"
         "import riskapp, riskapp.domain.loader, riskapp.domain.graph, riskapp.domain.integrity\n"
+        "import riskapp.domain.coverage, riskapp.domain.closing, riskapp.domain.setcover\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('flask', 'flask_sqlalchemy', 'sqlalchemy', 'werkzeug'))\n"
+        "('flask', 'flask_sqlalchemy', 'sqlalchemy', 'werkzeug', 'scipy', 'numpy', 'plotly'))\n"
         "print(','.join(heavy))\n"
     )
     result = subprocess.run(

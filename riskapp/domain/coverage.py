@@ -50,13 +50,22 @@ class CriterionCoverage:
         """Say in words what stands between this criterion and `covered`."""
         if self.status == COVERED:
             return ""
+        set_aside = [
+            c.ref for c in self.controls if c.strength == "primary" and c.status == NOT_APPLICABLE
+        ]
+        note = (
+            f" Primary control(s) {', '.join(set_aside)} marked not applicable."
+            if set_aside
+            else ""
+        )
         if self.status == GAP:
-            return "No selected control satisfies this criterion."
-        primaries = [c for c in self.controls if c.strength == "primary"]
-        if primaries:
-            refs = ", ".join(c.ref for c in primaries)
-            return f"Primary control(s) {refs} not yet implemented."
-        return "Only supporting controls; select a primary control."
+            return "No selected control satisfies this criterion." + note
+        planned = [
+            c.ref for c in self.controls if c.strength == "primary" and c.status != NOT_APPLICABLE
+        ]
+        if planned:
+            return f"Primary control(s) {', '.join(planned)} not yet implemented."
+        return "Only supporting controls; select a primary control." + note
 
 
 @dataclass
@@ -87,6 +96,7 @@ class Coverage:
     criteria: list[CriterionCoverage]
     by_series: dict[str, Totals] = field(default_factory=dict)
     by_category: dict[str, Totals] = field(default_factory=dict)
+    by_framework: dict[str, Totals] = field(default_factory=dict)
     overall: Totals = field(default_factory=Totals)
     unmitigated_risks: list[str] = field(default_factory=list)
 
@@ -132,6 +142,7 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
         )
         result.by_series.setdefault(criterion.series, Totals()).add(status)
         result.by_category.setdefault(criterion.category, Totals()).add(status)
+        result.by_framework.setdefault(criterion.framework, Totals()).add(status)
         result.overall.add(status)
     result.unmitigated_risks = unmitigated_risks(library, assessment)
     return result
