@@ -52,6 +52,9 @@ SCOPED: dict[str, Target] = {
             "tailor_control",
             "remove_control",
             "add_custom_control",
+            "coverage",
+            "close_gaps",
+            "leave_coverage",
             "quality",
         )
     },
@@ -68,6 +71,7 @@ CHANGES: dict[str, dict[str, str]] = {
         "as_of": "2027-01-01",
         "appetite": "9",
     },
+    "wizard.close_gaps": {"control": "CTL-01"},
     "wizard.add_custom_risk": {
         "title": "x",
         "threat": "x",

@@ -139,5 +139,6 @@ def test_residual_override_needs_both_levels_and_a_reason() -> None:
 
 def test_steps_open_up_to_the_furthest_reached() -> None:
     assert reached_steps("risks") == ("scope", "profile", "risks")
-    assert next_step("controls") == "quality" and next_step("quality") is None
+    assert next_step("controls") == "coverage" and next_step("coverage") == "quality"
+    assert next_step("quality") is None
     assert furthest("treatment", "profile") == "treatment"

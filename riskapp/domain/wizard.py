@@ -15,13 +15,22 @@ from .assessment import NOT_APPLICABLE, STATUSES, TREATMENTS, RiskRating
 from .library import FREQUENCIES, Framework
 from .scoring import MAX_SCORE, inherent_score, needs_treatment
 
-STEPS: tuple[str, ...] = ("scope", "profile", "risks", "treatment", "controls", "quality")
+STEPS: tuple[str, ...] = (
+    "scope",
+    "profile",
+    "risks",
+    "treatment",
+    "controls",
+    "coverage",
+    "quality",
+)
 STEP_TITLES: dict[str, str] = {
     "scope": "Scope",
     "profile": "Profile",
     "risks": "Risks",
     "treatment": "Treatment",
     "controls": "Controls",
+    "coverage": "Coverage",
     "quality": "Statement quality",
 }
 MIN_PERIOD_MONTHS = 3

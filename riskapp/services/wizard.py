@@ -215,7 +215,9 @@ def select_controls(
             )
         )
         added += 1
-    assessment.step_reached = furthest(assessment.step_reached, "controls")
+    # with a control selected, the coverage step has something to show
+    reached = "coverage" if added or chosen else "controls"
+    assessment.step_reached = furthest(assessment.step_reached, reached)
     db.session.flush()
     return added
 

@@ -1,4 +1,4 @@
-"""The guided path: scope, profile, risks, treatment, controls, statement quality.
+"""The guided path: scope, profile, risks, treatment, controls, coverage, statement quality.
 
 Each step reads its assessment through the organisation scope, saves on POST
 through services/wizard, and on a failed rule re-renders with the user's
@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from ..domain.wizard import STEP_TITLES, STEPS, ScopeAnswers, reached_steps
 from ..services import assessments, commit
+from ..services import coverage as coverage_service
 from ..services import wizard as steps
 from ..services import wizard_pages as pages
 from .access import current_org_id, permission_required
@@ -29,7 +30,7 @@ def _render(
     if step not in reached_steps(row.step_reached):
         flash(f"Complete the earlier steps before {STEP_TITLES[step].lower()}.", "warning")
         return redirect(url_for(f"wizard.{row.step_reached}", assessment_id=assessment_id))
-    page = getattr(pages, f"{step}_page")(row)
+    page = context.pop("page", None) or getattr(pages, f"{step}_page")(row)
     return (
         render_template(
             f"wizard/{step}.html",
@@ -229,3 +230,53 @@ def add_custom_control(assessment_id: int) -> ResponseReturnValue:
 @permission_required("read")
 def quality(assessment_id: int) -> ResponseReturnValue:
     return _render("quality", assessment_id)
+
+
+def _coverage_page(assessment_id: int, status: int = 200, **context: object) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    framework = row.framework.slug
+    page = coverage_service.coverage_page(
+        row,
+        include_risks=request.args.get("risks") == "1",
+        criterion_link=lambda ref: url_for("library.criterion", slug=framework, ref=ref),
+        control_link=lambda ref: url_for("library.control", ref=ref),
+        card_link=lambda ref: url_for("wizard.controls", assessment_id=assessment_id) + f"#c-{ref}",
+    )
+    response = make_response(_render("coverage", assessment_id, status, page=page, **context))
+    return allow_chart_styles(response)
+
+
+@bp.get("/coverage")
+@permission_required("read")
+def coverage(assessment_id: int) -> ResponseReturnValue:
+    return _coverage_page(assessment_id)
+
+
+@bp.post("/coverage/close")
+@permission_required("edit")
+def close_gaps(assessment_id: int) -> ResponseReturnValue:
+    """Add the closing set the user saw (its refs are posted back) to the selection."""
+    row = assessments.get(current_org_id(), assessment_id)
+    refs = list(dict.fromkeys(request.form.getlist("control")))
+    include_risks = request.form.get("risks") == "1"
+    if not refs:
+        flash("No control was sent to add; nothing was changed.", "warning")
+    else:
+        added = pages.select(row, refs)  # an unknown ref is a 404, and nothing is added
+        commit()
+        flash(
+            f"{added} control{'s' if added != 1 else ''} added to the selection: "
+            f"{', '.join(refs)}. Each is planned until you record it as implemented.",
+            "success",
+        )
+    args = {"risks": "1"} if include_risks else {}
+    return redirect(url_for("wizard.coverage", assessment_id=assessment_id, **args))
+
+
+@bp.post("/coverage/continue")
+@permission_required("edit")
+def leave_coverage(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    steps.reach(row, "quality")
+    commit()
+    return redirect(url_for("wizard.quality", assessment_id=assessment_id))

@@ -3,33 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from riskapp.app import create_app
-from riskapp.cli import upgrade_database
-from riskapp.extensions import db
-from riskapp.services.library import load_library
-from tests.conftest import FAST_PASSWORD_HASH
-from tests.factories import Files, make_library
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, requires_chromium
+from tests.factories import Files
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="the system Chromium (apt package chromium) is missing"
-)
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+pytestmark = requires_chromium
 
 
 def _library(files: Files) -> None:
@@ -39,28 +20,8 @@ def _library(files: Files) -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
-            "SECRET_KEY": "browser-test",
-            "RISKAPP_PASSWORD_HASH": FAST_PASSWORD_HASH,
-            "RISKAPP_SIGNUP": True,
-        },
-        instance_path=str(tmp_path / "instance"),
-    )
-    with app.app_context():
-        upgrade_database()
-        load_library(make_library(tmp_path / "lib", _library))
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+def server(live_server) -> str:
+    return live_server(_library).url
 
 
 def _residual(page, ref: str) -> str:
@@ -77,7 +38,7 @@ def _ranking(page) -> list[str]:
 def test_sign_up_walk_every_step_then_change_a_rating(server: str) -> None:
     errors: list[str] = []
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))

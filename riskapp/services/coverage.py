@@ -1,0 +1,189 @@
+"""Coverage use cases: the coverage page, the closing set, and the CLI's JSON report.
+
+The web view passes link builders (it alone knows URLs); the CLI asks for the
+plain report. Both read the assessment and the library through the repository
+and compute with the domain's coverage and closing-set functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..domain.assessment import NOT_APPLICABLE, AssessmentData
+from ..domain.closing import ClosingSet, closing_set, needs_new_control
+from ..domain.coverage import Coverage, compute_coverage
+from ..domain.library import DOMAINS, Library
+from ..extensions import db
+from ..figures.coverage_heatmap import (
+    ColumnControl,
+    coverage_heatmap_figure,
+    legend,
+    series_status_figure,
+)
+from ..models import Assessment
+from ..repository import library as library_repo
+from ..repository.assessments import get_assessment, to_assessment_data
+
+Link = Callable[[str], str]
+
+
+def _no_link(_ref: str) -> str:
+    return ""
+
+
+def load(row: Assessment) -> tuple[Library, AssessmentData, Coverage]:
+    """Return the library, the assessment's data and its coverage."""
+    library = library_repo.cached_library(db.session)
+    data = to_assessment_data(db.session, row)
+    return library, data, compute_coverage(library, data)
+
+
+def column_controls(
+    library: Library, data: AssessmentData, link: Link = _no_link
+) -> list[ColumnControl]:
+    """Return the selected controls as heatmap columns: grouped by domain, then by ref."""
+    known = {**library.controls, **{c.ref: c for c in data.custom.controls}}
+    domain_order = {d: i for i, d in enumerate(DOMAINS)}
+    columns = [
+        ColumnControl(
+            ref=choice.ref,
+            title=known[choice.ref].title,
+            domain=known[choice.ref].domain,
+            status=choice.status,
+            url=link(choice.ref),
+        )
+        for choice in data.controls
+        if choice.ref in known
+    ]
+    return sorted(columns, key=lambda c: (domain_order.get(c.domain, len(DOMAINS)), c.ref))
+
+
+def series_titles(library: Library, framework: str) -> dict[str, str]:
+    fw = library.frameworks.get(framework)
+    return {s.ref: s.title for s in fw.series} if fw else {}
+
+
+def coverage_page(
+    row: Assessment,
+    *,
+    include_risks: bool = False,
+    criterion_link: Link = _no_link,
+    control_link: Link = _no_link,
+    card_link: Link = _no_link,
+) -> dict[str, Any]:
+    """Return what the coverage page shows: totals, both heatmaps, gaps and the closing set.
+
+    `criterion_link` and `control_link` give the library pages of a criterion
+    and a control; `card_link` gives a selected control's card in the
+    assessment (where a heatmap cell click leads).
+    """
+    library, data, coverage = load(row)
+    columns = column_controls(library, data, control_link)
+    figure = coverage_heatmap_figure(
+        coverage, columns, [criterion_link(c.ref) for c in coverage.criteria]
+    )
+    closing = closing_set(library, data, coverage, include_risks=include_risks)
+    by_criterion = {t.ref: t for t in closing.targets if t.kind == "criterion"}
+    known = {**library.controls, **{c.ref: c for c in data.custom.controls}}
+    titles = {ref: c.title for ref, c in known.items()}
+    return {
+        "coverage": coverage,
+        "titles": titles,
+        "series_titles": series_titles(library, data.scope.framework),
+        "figure": figure.to_json(),
+        "summary_figure": series_status_figure(
+            coverage, series_titles(library, data.scope.framework)
+        ).to_json(),
+        "links": {
+            "cells": [card_link(c.ref) for c in columns],
+        },
+        "legend": legend(),
+        "columns": len(columns),
+        "gaps": [
+            {
+                "item": item,
+                "needs_control": needs_new_control(item),
+                "closers": by_criterion[item.ref].candidates
+                if item.ref in by_criterion
+                else _alternatives(library, data, item.ref),
+            }
+            for item in coverage.of_status("gap", "partial")
+        ],
+        "closing": closing,
+        "include_risks": include_risks,
+        "unmitigated": [
+            {"ref": ref, "title": _risk_title(library, data, ref), "library": ref in library.risks}
+            for ref in coverage.unmitigated_risks
+        ],
+        "framework": data.scope.framework,
+    }
+
+
+def _alternatives(library: Library, data: AssessmentData, criterion: str) -> list[str]:
+    """Return controls not yet selected that satisfy the criterion as primary."""
+    chosen = {c.ref for c in data.controls}
+    return [
+        e.control
+        for e in (*library.satisfies, *data.custom.satisfies)
+        if e.criterion == criterion
+        and e.framework == data.scope.framework
+        and e.strength == "primary"
+        and e.control not in chosen
+        and e.control in library.controls
+    ]
+
+
+def _risk_title(library: Library, data: AssessmentData, ref: str) -> str:
+    risk = library.risks.get(ref) or next((r for r in data.custom.risks if r.ref == ref), None)
+    return risk.title if risk else ref
+
+
+def closing_refs(row: Assessment, include_risks: bool = False) -> ClosingSet:
+    """Return the closing set of the assessment as it is now."""
+    library, data, coverage = load(row)
+    return closing_set(library, data, coverage, include_risks=include_risks)
+
+
+def coverage_report(
+    assessment_id: int, *, closing: bool = False, include_risks: bool = False
+) -> dict[str, Any]:
+    """Return the coverage of an assessment's in-scope criteria as plain JSON-ready data.
+
+    Each criterion lists the applicable selected controls that satisfy it
+    (not-applicable ones count for nothing and are listed apart).
+    """
+    row = get_assessment(db.session, assessment_id)
+    library, data, coverage = load(row)
+    report: dict[str, Any] = {
+        "assessment": {"id": row.id, "name": row.name, "framework": data.scope.framework},
+        "criteria": [
+            {
+                "ref": item.ref,
+                "series": item.series,
+                "status": item.status,
+                "controls": [c.ref for c in item.controls if c.status != NOT_APPLICABLE],
+                "mappings": [
+                    {"control": c.ref, "strength": c.strength, "status": c.status}
+                    for c in item.controls
+                ],
+            }
+            for item in coverage.criteria
+        ],
+        "totals": coverage.overall.as_dict(),
+        "by_series": {ref: t.as_dict() for ref, t in coverage.by_series.items()},
+        "by_category": {key: t.as_dict() for key, t in coverage.by_category.items()},
+        "by_framework": {key: t.as_dict() for key, t in coverage.by_framework.items()},
+        "unmitigated_risks": list(coverage.unmitigated_risks),
+    }
+    if closing:
+        found = closing_set(library, data, coverage, include_risks=include_risks)
+        report["closing_set"] = {
+            "controls": [{"ref": c.ref, "closes": list(c.closes)} for c in found.controls],
+            "proven_minimal": found.cover.proven_minimal,
+            "method": found.cover.method,
+            "lower_bound": found.cover.lower_bound,
+            "unclosable": [t.ref for t in found.unclosable],
+            "includes_risks": include_risks,
+        }
+    return report

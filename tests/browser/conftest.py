@@ -1,0 +1,77 @@
+"""A live riskapp server on a temporary SQLite database, and the system's Chromium to drive it."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from riskapp.app import create_app
+from riskapp.cli import upgrade_database
+from riskapp.extensions import db
+from riskapp.services.library import load_library
+from tests.conftest import FAST_PASSWORD_HASH
+from tests.factories import Files, make_library
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Debian's Chromium, headless as root, on a machine with no network beyond the registries
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+requires_chromium = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="the system Chromium (apt package chromium) is missing"
+)
+
+
+class LiveServer:
+    """A server thread over an app; `url` is its base URL, `app` the app to seed data with."""
+
+    def __init__(self, app: Flask) -> None:
+        from werkzeug.serving import make_server
+
+        self.app = app
+        self.httpd = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        with self.app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Return `start(mutate=None)`: serve the small library (changed by `mutate` if given)."""
+    started: list[LiveServer] = []
+
+    def start(mutate: Callable[[Files], None] | None = None) -> LiveServer:
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
+                "SECRET_KEY": "browser-test",
+                "RISKAPP_PASSWORD_HASH": FAST_PASSWORD_HASH,
+                "RISKAPP_SIGNUP": True,
+            },
+            instance_path=str(tmp_path / "instance"),
+        )
+        with app.app_context():
+            upgrade_database()
+            load_library(make_library(tmp_path / "lib", mutate))
+        server = LiveServer(app)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
