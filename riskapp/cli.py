@@ -15,6 +15,7 @@ from flask_migrate import upgrade
 from .domain.errors import InvalidInput, LibraryInvalid, NotFound
 from .domain.roles import ROLES
 from .services import accounts as account_service
+from .services import coverage as coverage_service
 from .services import demo as demo_service
 from .services import exports as export_service
 from .services import library as library_service
@@ -167,6 +168,59 @@ def export_policies(assessment_id: int, out: Path | None, effective_date: dateti
     click.echo(f"Wrote {len(paths) - 1} policies and {paths[-1].name} to {paths[-1].parent}")
 
 
+@click.command("coverage")
+@click.option("--assessment", "assessment_id", type=int, required=True, help="Assessment id.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--closing-set",
+    "closing",
+    is_flag=True,
+    help="Add the smallest set of library controls that closes the gaps.",
+)
+@click.option(
+    "--with-risks",
+    is_flag=True,
+    help="Let the closing set also close the unmitigated risks (implies --closing-set).",
+)
+@with_appcontext
+def coverage_command(assessment_id: int, as_json: bool, closing: bool, with_risks: bool) -> None:
+    """Show how the selected controls cover the assessment's in-scope criteria."""
+    try:
+        report = coverage_service.coverage_report(
+            assessment_id, closing=closing or with_risks, include_risks=with_risks
+        )
+    except NotFound as exc:
+        raise _not_found(exc) from exc
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    _print_coverage(report)
+
+
+def _print_coverage(report: dict) -> None:
+    totals = report["totals"]
+    total = sum(totals.values())
+    click.echo(f"{report['assessment']['name']}: {total} in-scope criteria")
+    click.echo(f"  {'series':<8}{'covered':>9}{'partial':>9}{'gap':>6}")
+    for ref, t in report["by_series"].items():
+        click.echo(f"  {ref:<8}{t['covered']:>9}{t['partial']:>9}{t['gap']:>6}")
+    click.echo(f"  {'all':<8}{totals['covered']:>9}{totals['partial']:>9}{totals['gap']:>6}")
+    for item in report["criteria"]:
+        if item["status"] != "covered":
+            controls = ", ".join(item["controls"]) or "no control"
+            click.echo(f"  {item['status']:<8}{item['ref']} ({controls})")
+    if report["unmitigated_risks"]:
+        click.echo(f"Unmitigated risks: {', '.join(report['unmitigated_risks'])}")
+    found = report.get("closing_set")
+    if found is not None:
+        proof = "proven minimal" if found["proven_minimal"] else "not proven minimal"
+        click.echo(f"Closing set: {len(found['controls'])} controls ({proof})")
+        for control in found["controls"]:
+            click.echo(f"  {control['ref']}: closes {', '.join(control['closes'])}")
+        if found["unclosable"]:
+            click.echo(f"  no library control closes {', '.join(found['unclosable'])}")
+
+
 @click.command("demo")
 @click.option("--org", "org_name", default="Demo Co", show_default=True, help="Organisation name.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"organization_id", "assessment_id"}.')
@@ -246,6 +300,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(library_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(export_group)
+    app.cli.add_command(coverage_command)
     app.cli.add_command(user_group)
 
 
