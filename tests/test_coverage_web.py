@@ -196,6 +196,8 @@ def test_user_text_is_escaped_in_the_page_and_the_figure(client, auth, two_orgs)
         "CUS-01 &lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
     )
     assert _count(page, "covered") == 1
+    # a custom control has no library page to link to
+    assert heatmap["layout"]["xaxis"]["ticktext"] == ["CUS-01"]
 
 
 def test_the_step_opens_once_a_control_is_selected_and_leads_to_quality(
@@ -216,3 +218,13 @@ def test_the_step_opens_once_a_control_is_selected_and_leads_to_quality(
     assert response.status_code == 302 and response.location.endswith(f"{base}/quality")
     db.session.expire_all()
     assert db.session.get(Assessment, a.id).step_reached == "quality"
+
+
+def test_the_assessment_page_sums_up_coverage(client, auth, two_orgs) -> None:
+    a = two_orgs.assessment_a
+    _at_coverage(a, ("CTL-02", "implemented"))
+    auth.sign_in(two_orgs.viewer_a.user.email)
+    page = client.get(f"/assessments/{a.id}").get_data(as_text=True)
+    overview = page.split('id="coverage-overview">')[1].split("</dd>")[0]
+    assert "1 of 2 in-scope criteria covered, 1 partial, 0 gaps" in overview
+    assert f"/assessments/{a.id}/steps/coverage" in overview

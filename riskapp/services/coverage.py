@@ -51,7 +51,7 @@ def column_controls(
             title=known[choice.ref].title,
             domain=known[choice.ref].domain,
             status=choice.status,
-            url=link(choice.ref),
+            url=link(choice.ref) if choice.ref in library.controls else "",
         )
         for choice in data.controls
         if choice.ref in known
@@ -137,6 +137,11 @@ def _alternatives(library: Library, data: AssessmentData, criterion: str) -> lis
 def _risk_title(library: Library, data: AssessmentData, ref: str) -> str:
     risk = library.risks.get(ref) or next((r for r in data.custom.risks if r.ref == ref), None)
     return risk.title if risk else ref
+
+
+def coverage_summary(row: Assessment) -> Coverage:
+    """Return the assessment's coverage (for its overview page)."""
+    return load(row)[2]
 
 
 def closing_refs(row: Assessment, include_risks: bool = False) -> ClosingSet:

@@ -6,7 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from ..domain.errors import InvalidInput
+from ..domain.wizard import reached_steps
 from ..services import assessments
+from ..services import coverage as coverage_service
 from .access import current_org_id, permission_required
 from .forms import AssessmentForm, RenameForm, apply_problems, choices
 
@@ -49,7 +51,14 @@ def _show(assessment_id: int, form: RenameForm, status: int = 200) -> ResponseRe
     row = assessments.get(current_org_id(), assessment_id)
     if form.name.data is None:
         form.name.data = row.name
-    return render_template("assessments/show.html", assessment=row, form=form), status
+    coverage = coverage_service.coverage_summary(row)
+    return render_template(
+        "assessments/show.html",
+        assessment=row,
+        form=form,
+        coverage=coverage,
+        reached=reached_steps(row.step_reached),
+    ), status
 
 
 @bp.get("/<int:assessment_id>")
