@@ -115,12 +115,13 @@ def risk_closers(library: Library, assessment: AssessmentData) -> dict[str, list
 
 
 def _ranking(
-    library: Library, assessment: AssessmentData, targets: list[tuple[str, str, list[str]]]
+    library: Library, assessment: AssessmentData, candidate_lists: list[list[str]]
 ) -> list[str]:
+    """Return every candidate, best first (the rule is in the module docstring)."""
     known = _controls(library, assessment)
     order = {ref: i for i, ref in enumerate(known)}
     closes: dict[str, int] = defaultdict(int)
-    for _kind, _ref, candidates in targets:
+    for candidates in candidate_lists:
         for c in candidates:
             closes[c] += 1
     scope = set(in_scope_criteria(library, assessment.scope))
@@ -135,6 +136,12 @@ def gap_targets(
     library: Library, assessment: AssessmentData, coverage: Coverage, include_risks: bool = False
 ) -> list[Target]:
     """Return what the selection lacks, each with its candidate controls, best first."""
+    return _ranked_targets(library, assessment, coverage, include_risks)[0]
+
+
+def _ranked_targets(
+    library: Library, assessment: AssessmentData, coverage: Coverage, include_risks: bool
+) -> tuple[list[Target], list[str]]:
     by_criterion = primary_closers(library, assessment)
     raw: list[tuple[str, str, list[str]]] = [
         (CRITERION_TARGET, item.ref, by_criterion.get(item.ref, []))
@@ -144,10 +151,11 @@ def gap_targets(
     if include_risks:
         by_risk = risk_closers(library, assessment)
         raw += [(RISK_TARGET, ref, by_risk.get(ref, [])) for ref in coverage.unmitigated_risks]
-    rank = {ref: i for i, ref in enumerate(_ranking(library, assessment, raw))}
+    ranking = _ranking(library, assessment, [candidates for _kind, _ref, candidates in raw])
+    rank = {ref: i for i, ref in enumerate(ranking)}
     titles = {c.ref: c.title for c in coverage.criteria}
     risks = {**library.risks, **{r.ref: r for r in assessment.custom.risks}}
-    return [
+    targets = [
         Target(
             kind=kind,
             ref=ref,
@@ -156,6 +164,7 @@ def gap_targets(
         )
         for kind, ref, candidates in raw
     ]
+    return targets, ranking
 
 
 def _title(items: dict, ref: str) -> str:
@@ -172,10 +181,7 @@ def closing_set(
     time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> ClosingSet:
     """Return the fewest controls that close every closable gap (and unmitigated risk if asked)."""
-    targets = gap_targets(library, assessment, coverage, include_risks)
-    preference = _ranking(
-        library, assessment, [(t.kind, t.ref, list(t.candidates)) for t in targets]
-    )
+    targets, preference = _ranked_targets(library, assessment, coverage, include_risks)
     cover = smallest_cover(
         {t.key: t.candidates for t in targets}, preference, time_limit=time_limit
     )

@@ -121,10 +121,7 @@ def coverage_heatmap_figure(
             j = column.get(mapped.ref)
             if j is None:
                 continue
-            code = cell_code(mapped.strength, mapped.status)
-            if z[i][j] is not None and (z[i][j] or 0) >= code:
-                continue
-            z[i][j] = code
+            z[i][j] = cell_code(mapped.strength, mapped.status)
             c = controls[j]
             hover[i][j] = [
                 criterion,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain.assessment import NOT_APPLICABLE, AssessmentData
-from ..domain.closing import ClosingSet, closing_set, needs_new_control
+from ..domain.closing import closing_set, needs_new_control, primary_closers
 from ..domain.coverage import Coverage, compute_coverage
 from ..domain.library import DOMAINS, Library
 from ..extensions import db
@@ -84,29 +84,25 @@ def coverage_page(
         coverage, columns, [criterion_link(c.ref) for c in coverage.criteria]
     )
     closing = closing_set(library, data, coverage, include_risks=include_risks)
-    by_criterion = {t.ref: t for t in closing.targets if t.kind == "criterion"}
+    # a target's candidates come ranked; other partials list every unselected primary
+    ranked = {t.ref: t.candidates for t in closing.targets if t.kind == "criterion"}
+    closers = primary_closers(library, data)
     known = {**library.controls, **{c.ref: c for c in data.custom.controls}}
-    titles = {ref: c.title for ref, c in known.items()}
+    titles = series_titles(library, data.scope.framework)
     return {
         "coverage": coverage,
-        "titles": titles,
-        "series_titles": series_titles(library, data.scope.framework),
+        "titles": {ref: c.title for ref, c in known.items()},
+        "series_titles": titles,
         "figure": figure.to_json(),
-        "summary_figure": series_status_figure(
-            coverage, series_titles(library, data.scope.framework)
-        ).to_json(),
-        "links": {
-            "cells": [card_link(c.ref) for c in columns],
-        },
+        "summary_figure": series_status_figure(coverage, titles).to_json(),
+        "cell_links": [card_link(c.ref) for c in columns],
         "legend": legend(),
         "columns": len(columns),
         "gaps": [
             {
                 "item": item,
                 "needs_control": needs_new_control(item),
-                "closers": by_criterion[item.ref].candidates
-                if item.ref in by_criterion
-                else _alternatives(library, data, item.ref),
+                "closers": ranked.get(item.ref) or closers.get(item.ref, []),
             }
             for item in coverage.of_status("gap", "partial")
         ],
@@ -120,20 +116,6 @@ def coverage_page(
     }
 
 
-def _alternatives(library: Library, data: AssessmentData, criterion: str) -> list[str]:
-    """Return controls not yet selected that satisfy the criterion as primary."""
-    chosen = {c.ref for c in data.controls}
-    return [
-        e.control
-        for e in (*library.satisfies, *data.custom.satisfies)
-        if e.criterion == criterion
-        and e.framework == data.scope.framework
-        and e.strength == "primary"
-        and e.control not in chosen
-        and e.control in library.controls
-    ]
-
-
 def _risk_title(library: Library, data: AssessmentData, ref: str) -> str:
     risk = library.risks.get(ref) or next((r for r in data.custom.risks if r.ref == ref), None)
     return risk.title if risk else ref
@@ -142,12 +124,6 @@ def _risk_title(library: Library, data: AssessmentData, ref: str) -> str:
 def coverage_summary(row: Assessment) -> Coverage:
     """Return the assessment's coverage (for its overview page)."""
     return load(row)[2]
-
-
-def closing_refs(row: Assessment, include_risks: bool = False) -> ClosingSet:
-    """Return the closing set of the assessment as it is now."""
-    library, data, coverage = load(row)
-    return closing_set(library, data, coverage, include_risks=include_risks)
 
 
 def coverage_report(

@@ -7,12 +7,15 @@ answers and the messages beside the fields (status 422).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from ..domain.wizard import STEP_TITLES, STEPS, ScopeAnswers, reached_steps
+from ..models import Assessment
 from ..services import assessments, commit
 from ..services import coverage as coverage_service
 from ..services import wizard as steps
@@ -24,13 +27,18 @@ bp = Blueprint("wizard", __name__, url_prefix="/assessments/<int:assessment_id>/
 
 
 def _render(
-    step: str, assessment_id: int, status: int = 200, **context: object
+    step: str,
+    assessment_id: int,
+    status: int = 200,
+    build: Callable[[Assessment], dict[str, Any]] | None = None,
+    **context: object,
 ) -> ResponseReturnValue:
+    """Render a step with what `build` (default: `pages.<step>_page`) says it shows."""
     row = assessments.get(current_org_id(), assessment_id)
     if step not in reached_steps(row.step_reached):
         flash(f"Complete the earlier steps before {STEP_TITLES[step].lower()}.", "warning")
         return redirect(url_for(f"wizard.{row.step_reached}", assessment_id=assessment_id))
-    page = context.pop("page", None) or getattr(pages, f"{step}_page")(row)
+    page = (build or getattr(pages, f"{step}_page"))(row)
     return (
         render_template(
             f"wizard/{step}.html",
@@ -232,24 +240,22 @@ def quality(assessment_id: int) -> ResponseReturnValue:
     return _render("quality", assessment_id)
 
 
-def _coverage_page(assessment_id: int, status: int = 200, **context: object) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    framework = row.framework.slug
-    page = coverage_service.coverage_page(
-        row,
-        include_risks=request.args.get("risks") == "1",
-        criterion_link=lambda ref: url_for("library.criterion", slug=framework, ref=ref),
-        control_link=lambda ref: url_for("library.control", ref=ref),
-        card_link=lambda ref: url_for("wizard.controls", assessment_id=assessment_id) + f"#c-{ref}",
-    )
-    response = make_response(_render("coverage", assessment_id, status, page=page, **context))
-    return allow_chart_styles(response)
-
-
 @bp.get("/coverage")
 @permission_required("read")
 def coverage(assessment_id: int) -> ResponseReturnValue:
-    return _coverage_page(assessment_id)
+    include_risks = request.args.get("risks") == "1"
+
+    def build(row: Assessment) -> dict[str, Any]:
+        slug = row.framework.slug
+        return coverage_service.coverage_page(
+            row,
+            include_risks=include_risks,
+            criterion_link=lambda ref: url_for("library.criterion", slug=slug, ref=ref),
+            control_link=lambda ref: url_for("library.control", ref=ref),
+            card_link=lambda ref: url_for("wizard.controls", assessment_id=row.id) + f"#c-{ref}",
+        )
+
+    return allow_chart_styles(make_response(_render("coverage", assessment_id, build=build)))
 
 
 @bp.post("/coverage/close")
