@@ -201,10 +201,11 @@ def _print_coverage(report: dict) -> None:
     totals = report["totals"]
     total = sum(totals.values())
     click.echo(f"{report['assessment']['name']}: {total} in-scope criteria")
-    click.echo(f"  {'series':<8}{'covered':>9}{'partial':>9}{'gap':>6}")
-    for ref, t in report["by_series"].items():
-        click.echo(f"  {ref:<8}{t['covered']:>9}{t['partial']:>9}{t['gap']:>6}")
-    click.echo(f"  {'all':<8}{totals['covered']:>9}{totals['partial']:>9}{totals['gap']:>6}")
+    click.echo(f"  {'series':<8}{'covered':>9}{'partial':>9}{'gap':>6}{'covered %':>11}")
+    rows = [*report["by_series"].items(), ("all", {**totals, "percentages": report["percentages"]})]
+    for ref, t in rows:
+        share = t["percentages"]["covered"]
+        click.echo(f"  {ref:<8}{t['covered']:>9}{t['partial']:>9}{t['gap']:>6}{share:>11.1f}")
     for item in report["criteria"]:
         if item["status"] != "covered":
             controls = ", ".join(item["controls"]) or "no control"

@@ -95,6 +95,12 @@ def test_coverage_json_matches_an_independent_count(runner: FlaskCliRunner, demo
     counted = {s: list(expected.values()).count(s) for s in ("covered", "partial", "gap")}
     assert report["totals"] == counted
     assert counted["gap"] > 0 and counted["partial"] > 0 and counted["covered"] > 0
+    assert report["percentages"]["gap"] == round(100 * counted["gap"] / 36, 1)
+    cc6 = [s for ref, s in expected.items() if ref.startswith("CC6.")]
+    assert report["by_series"]["CC6"]["total"] == len(cc6) == 8
+    assert report["by_series"]["CC6"]["covered"] == cc6.count("covered")
+    assert report["by_category"]["availability"]["total"] == 3
+    assert report["by_framework"]["soc2-2017"]["total"] == 36
     assert len(report["criteria"]) == 36  # CC1–CC9 (33) and A1 (3)
     statuses = _selected(demo)
     for item in report["criteria"]:

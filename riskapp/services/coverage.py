@@ -12,7 +12,7 @@ from typing import Any
 
 from ..domain.assessment import NOT_APPLICABLE, AssessmentData
 from ..domain.closing import closing_set, needs_new_control, primary_closers
-from ..domain.coverage import Coverage, compute_coverage
+from ..domain.coverage import COVERAGE_STATUSES, Coverage, Totals, compute_coverage
 from ..domain.library import DOMAINS, Library
 from ..extensions import db
 from ..figures.coverage_heatmap import (
@@ -126,6 +126,14 @@ def coverage_summary(row: Assessment) -> Coverage:
     return load(row)[2]
 
 
+def _percentages(totals: Totals) -> dict[str, float]:
+    return {status: totals.percent(status) for status in COVERAGE_STATUSES}
+
+
+def _counted(totals: Totals) -> dict[str, Any]:
+    return {**totals.as_dict(), "total": totals.total, "percentages": _percentages(totals)}
+
+
 def coverage_report(
     assessment_id: int, *, closing: bool = False, include_risks: bool = False
 ) -> dict[str, Any]:
@@ -152,9 +160,10 @@ def coverage_report(
             for item in coverage.criteria
         ],
         "totals": coverage.overall.as_dict(),
-        "by_series": {ref: t.as_dict() for ref, t in coverage.by_series.items()},
-        "by_category": {key: t.as_dict() for key, t in coverage.by_category.items()},
-        "by_framework": {key: t.as_dict() for key, t in coverage.by_framework.items()},
+        "percentages": _percentages(coverage.overall),
+        "by_series": {ref: _counted(t) for ref, t in coverage.by_series.items()},
+        "by_category": {key: _counted(t) for key, t in coverage.by_category.items()},
+        "by_framework": {key: _counted(t) for key, t in coverage.by_framework.items()},
         "unmitigated_risks": list(coverage.unmitigated_risks),
     }
     if closing:
