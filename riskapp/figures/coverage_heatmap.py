@@ -48,7 +48,6 @@ class ColumnControl:
     ref: str
     title: str
     domain: str
-    status: str
     url: str = ""
 
 

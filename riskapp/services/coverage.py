@@ -50,7 +50,6 @@ def column_controls(
             ref=choice.ref,
             title=known[choice.ref].title,
             domain=known[choice.ref].domain,
-            status=choice.status,
             url=link(choice.ref) if choice.ref in library.controls else "",
         )
         for choice in data.controls
