@@ -24,10 +24,10 @@ from pathlib import Path
 from harness import median_time, signed_in_demo, traced_peak
 from synthetic import synthetic_library, type2_assessment
 
-from riskapp.domain.assessment import AssessmentData, RiskRating, Scope
-from riskapp.domain.closing import closing_set
-from riskapp.domain.coverage import compute_coverage
-from riskapp.domain.loader import parse_library
+from riskapp.domain.assessment.model import AssessmentData, RiskRating, Scope
+from riskapp.domain.coverage.closing import closing_set
+from riskapp.domain.coverage.report import compute_coverage
+from riskapp.domain.library.loader import parse_library
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,11 +21,11 @@ from harness import median_time, traced_peak
 from synthetic import CATEGORIES as SYNTHETIC_CATEGORIES
 from synthetic import PERIOD, synthetic_library, type2_assessment
 
-from riskapp.domain.assessment import AssessmentData
-from riskapp.domain.coverage import compute_coverage
-from riskapp.domain.evidence_plan import evidence_plan
-from riskapp.domain.library import Library
-from riskapp.domain.loader import read_library
+from riskapp.domain.assessment.model import AssessmentData
+from riskapp.domain.coverage.report import compute_coverage
+from riskapp.domain.evidence.plan import evidence_plan
+from riskapp.domain.library.loader import read_library
+from riskapp.domain.library.model import Library
 from riskapp.exporters.policies import build_policies_zip, policies_to_export
 from riskapp.exporters.workbook import build_workbook
 

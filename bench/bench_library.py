@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from riskapp.app import create_app  # noqa: E402
 from riskapp.cli import upgrade_database  # noqa: E402
 from riskapp.config import SEED_LIBRARY  # noqa: E402
-from riskapp.domain.loader import parse_library  # noqa: E402
+from riskapp.domain.library.loader import parse_library  # noqa: E402
 from riskapp.services.library import load_library  # noqa: E402
 
 RUNS = 5

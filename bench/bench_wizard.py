@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from harness import median_time, signed_in_demo
 
-from riskapp.domain.wizard import STEPS
+from riskapp.domain.assessment.wizard import STEPS
 
 REQUESTS = 50
 

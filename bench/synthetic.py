@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from riskapp.domain.assessment import (
+from riskapp.domain.assessment.model import (
     STATUSES,
     TREATMENTS,
     AssessmentData,
@@ -19,7 +19,7 @@ from riskapp.domain.assessment import (
     RiskRating,
     Scope,
 )
-from riskapp.domain.library import (
+from riskapp.domain.library.model import (
     DOMAINS,
     RISK_CATEGORIES,
     Category,

@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
+from .domain.accounts.roles import ROLES
 from .domain.errors import InvalidInput, LibraryInvalid, NotFound
-from .domain.roles import ROLES
+from .extensions import db
 from .services import accounts as account_service
 from .services import coverage as coverage_service
 from .services import demo as demo_service
 from .services import exports as export_service
 from .services import library as library_service
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_transaction(fn: F) -> F:
+    """Run a command in the app context, then commit its work once, or roll it all back."""
+
+    @with_appcontext
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return result
+
+    return cast(F, wrapper)
 
 
 def _progress(message: str) -> None:
@@ -52,7 +75,7 @@ def _load(path: Path) -> None:
 
 @click.command("init")
 @click.option("--no-library", is_flag=True, help="Only create or upgrade the database.")
-@with_appcontext
+@in_transaction
 def init_command(no_library: bool) -> None:
     """Create or upgrade the database and load the shipped library (safe to repeat)."""
     click.echo("Upgrading the database to the latest revision", err=True)
@@ -68,7 +91,7 @@ def library_group() -> None:
 
 @library_group.command("check")
 @click.argument("path", required=False, type=click.Path(file_okay=False))
-@with_appcontext
+@in_transaction
 def library_check(path: str | None) -> None:
     """Validate a library folder (default: the shipped one); exit 1 listing every problem."""
     folder = _library_path(path)
@@ -81,7 +104,7 @@ def library_check(path: str | None) -> None:
 
 @library_group.command("load")
 @click.argument("path", required=False, type=click.Path(file_okay=False))
-@with_appcontext
+@in_transaction
 def library_load(path: str | None) -> None:
     """Load a library folder, or update the loaded one in place (default: the shipped one)."""
     _load(_library_path(path))
@@ -89,7 +112,7 @@ def library_load(path: str | None) -> None:
 
 @library_group.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@with_appcontext
+@in_transaction
 def library_stats(as_json: bool) -> None:
     """Show the loaded library's counts, edges and integrity violations."""
     stats = library_service.current_stats()
@@ -131,7 +154,7 @@ def _not_found(exc: NotFound) -> click.exceptions.Exit:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The .xlsx file to write (default: a file named after the assessment in exports/).",
 )
-@with_appcontext
+@in_transaction
 def export_workbook(assessment_id: int, out: Path | None) -> None:
     """Write the assessment's gap-matrix workbook (.xlsx)."""
     click.echo(f"Building the workbook of assessment {assessment_id}", err=True)
@@ -154,7 +177,7 @@ def export_workbook(assessment_id: int, out: Path | None) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Effective date printed on each policy (default: today).",
 )
-@with_appcontext
+@in_transaction
 def export_policies(assessment_id: int, out: Path | None, effective_date: datetime | None) -> None:
     """Write one .docx per policy documenting a selected control, and a .zip of them all."""
     click.echo(f"Building the policies of assessment {assessment_id}", err=True)
@@ -182,7 +205,7 @@ def export_policies(assessment_id: int, out: Path | None, effective_date: dateti
     is_flag=True,
     help="Let the closing set also close the unmitigated risks (implies --closing-set).",
 )
-@with_appcontext
+@in_transaction
 def coverage_command(assessment_id: int, as_json: bool, closing: bool, with_risks: bool) -> None:
     """Show how the selected controls cover the assessment's in-scope criteria."""
     try:
@@ -225,7 +248,7 @@ def _print_coverage(report: dict) -> None:
 @click.command("demo")
 @click.option("--org", "org_name", default="Demo Co", show_default=True, help="Organisation name.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"organization_id", "assessment_id"}.')
-@with_appcontext
+@in_transaction
 def demo_command(org_name: str, as_json: bool) -> None:
     """Create a demo organisation with a completed SOC 2 Type 2 assessment."""
     org_id, assessment_id = demo_service.create_demo(org_name)
@@ -269,7 +292,7 @@ def _report_invalid(exc: InvalidInput) -> click.exceptions.Exit:
     is_flag=True,
     help="Read the password from standard input (also when standard input is not a terminal).",
 )
-@with_appcontext
+@in_transaction
 def user_create(email: str, org_name: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a user in an organisation; the first administrator of a server without sign-up."""
     password = _read_password(password_stdin)
@@ -284,7 +307,7 @@ def user_create(email: str, org_name: str, role: str, name: str, password_stdin:
 @user_group.command("set-password")
 @click.option("--email", required=True, help="The user's email.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@with_appcontext
+@in_transaction
 def user_set_password(email: str, password_stdin: bool) -> None:
     """Set a user's password and lift any sign-in pause (their sessions end)."""
     password = _read_password(password_stdin)

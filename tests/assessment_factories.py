@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from riskapp.domain.assessment import AssessmentData, ControlChoice, RiskRating, Scope
+from riskapp.domain.assessment.model import AssessmentData, ControlChoice, RiskRating, Scope
 
 SETTINGS = {"system": "Acme Cloud", "ticketing_system": "Jira"}
 

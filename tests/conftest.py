@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from riskapp.app import create_app
 from riskapp.config import normalise_database_url
-from riskapp.domain.passwords import hash_password
+from riskapp.domain.accounts.passwords import hash_password
 from riskapp.extensions import db
 from riskapp.models import Assessment, Framework, Membership, Organization, User
 from tests.factories import make_library
@@ -116,6 +116,7 @@ def loaded(app: Flask, mini_library: Path) -> Path:
     from riskapp.services.library import load_library
 
     load_library(mini_library)
+    db.session.commit()  # the test is the boundary that commits
     return mini_library
 
 

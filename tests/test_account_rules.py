@@ -6,9 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from riskapp.domain.accounts import email_problem, name_problem
-from riskapp.domain.passwords import hash_password, password_problems, verify_password
-from riskapp.domain.throttle import ACCOUNT_POLICY, ThrottlePolicy, minutes_left, pause_after
+from riskapp.domain.accounts.names import email_problem, name_problem
+from riskapp.domain.accounts.passwords import hash_password, password_problems, verify_password
+from riskapp.domain.accounts.throttle import (
+    ACCOUNT_POLICY,
+    ThrottlePolicy,
+    minutes_left,
+    pause_after,
+)
 
 FAST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 

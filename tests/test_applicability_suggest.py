@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from riskapp.domain.applicability import (
+from riskapp.domain.assessment.applicability import (
     default_answers,
     proposed_risks,
     risks_per_question,
 )
-from riskapp.domain.assessment import AssessmentData, ControlChoice, Scope
-from riskapp.domain.loader import parse_library
-from riskapp.domain.suggest import suggest_controls
+from riskapp.domain.assessment.model import AssessmentData, ControlChoice, Scope
+from riskapp.domain.assessment.suggest import suggest_controls
+from riskapp.domain.library.loader import parse_library
 from tests.factories import Files, make_library
 
 

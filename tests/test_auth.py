@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from riskapp.domain.accounts.passwords import hash_password
 from riskapp.domain.errors import SignInRejected, TooManyAttempts
-from riskapp.domain.passwords import hash_password
 from riskapp.extensions import db
 from riskapp.models import AuditEvent, Membership, Organization, SignInFailure, User
 from riskapp.services import accounts
@@ -202,7 +202,7 @@ def test_sign_in_pauses_an_address_after_twenty_failures(app: Flask, make_user) 
 
 
 def test_the_address_pause_reaches_the_web_form(client, auth, make_user) -> None:
-    from riskapp.domain.throttle import ADDRESS_POLICY
+    from riskapp.domain.accounts.throttle import ADDRESS_POLICY
     from riskapp.repository.accounts import record_failure
 
     for _ in range(20):

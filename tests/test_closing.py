@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from riskapp.domain.assessment import AssessmentData, ControlChoice, RiskRating, Scope
-from riskapp.domain.closing import closing_set, gap_targets, needs_new_control
-from riskapp.domain.coverage import compute_coverage
-from riskapp.domain.loader import parse_library
+from riskapp.domain.assessment.model import AssessmentData, ControlChoice, RiskRating, Scope
+from riskapp.domain.coverage.closing import closing_set, gap_targets, needs_new_control
+from riskapp.domain.coverage.report import compute_coverage
+from riskapp.domain.library.loader import parse_library
 
 SEED = Path(__file__).resolve().parent.parent / "seed_library"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from riskapp.domain.assessment import AssessmentData, ControlChoice, RiskRating, Scope
-from riskapp.domain.coverage import CoveringControl as CC
-from riskapp.domain.coverage import compute_coverage, criterion_status
-from riskapp.domain.loader import parse_library
+from riskapp.domain.assessment.model import AssessmentData, ControlChoice, RiskRating, Scope
+from riskapp.domain.coverage.report import CoveringControl as CC
+from riskapp.domain.coverage.report import compute_coverage, criterion_status
+from riskapp.domain.library.loader import parse_library
 
 
 def assessment(*controls: ControlChoice, risks=(), appetite: int = 9) -> AssessmentData:

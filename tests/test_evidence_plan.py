@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from riskapp.domain.assessment import ControlChoice, CustomContent
-from riskapp.domain.evidence_plan import due_dates, evidence_plan, sample_size
-from riskapp.domain.library import Control, Library
-from riskapp.domain.loader import parse_library
+from riskapp.domain.assessment.model import ControlChoice, CustomContent
+from riskapp.domain.evidence.plan import due_dates, evidence_plan, sample_size
+from riskapp.domain.library.loader import parse_library
+from riskapp.domain.library.model import Control, Library
 from tests.assessment_factories import make_assessment, type1_scope, type2_scope
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from riskapp.domain import graph as g
-from riskapp.domain.library import Control, Mitigates, Risk, Satisfies
-from riskapp.domain.loader import parse_library
+from riskapp.domain.library import graph as g
+from riskapp.domain.library.loader import parse_library
+from riskapp.domain.library.model import Control, Mitigates, Risk, Satisfies
 
 
 def test_library_graph_has_typed_nodes_and_edges(mini_library: Path) -> None:

@@ -173,6 +173,7 @@ def test_crash_half_way_through_a_load_rolls_everything_back(
 
     with pytest.raises(RuntimeError, match="disk full"):
         load_library(make_library(tmp_path / "v2", changed))
+    db.session.rollback()  # what the command's boundary does when the load raises
     assert calls == ["satisfies", "mitigates", "evidenced_by"]
     assert dump() == before
 
@@ -188,4 +189,5 @@ def test_first_load_into_empty_database_is_atomic(
     monkeypatch.setattr(repo, "_sync_edges", boom)
     with pytest.raises(RuntimeError):
         load_library(mini_library)
+    db.session.rollback()  # what the command's boundary does when the load raises
     assert dump() == before

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from riskapp.domain.errors import LibraryInvalid
-from riskapp.domain.integrity import integrity_problems
-from riskapp.domain.loader import parse_library, read_library
+from riskapp.domain.library.integrity import integrity_problems
+from riskapp.domain.library.loader import parse_library, read_library
 from tests.factories import Files, make_library, write_library
 
 

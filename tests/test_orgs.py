@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from riskapp.domain.accounts.roles import ROLES, can, check_keeps_an_owner, roles_allowed
 from riskapp.domain.errors import InvalidInput, LastOwner
-from riskapp.domain.roles import ROLES, can, check_keeps_an_owner, roles_allowed
 from riskapp.extensions import db
 from riskapp.models import Assessment, Membership, Organization, User
 from riskapp.services import organizations as orgs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_domain_modules_load_without_the_web_stack() -> None:
     code = (
         "import sys\n"
-        "import riskapp, riskapp.domain.loader, riskapp.domain.graph, riskapp.domain.integrity\n"
-        "import riskapp.domain.coverage, riskapp.domain.closing, riskapp.domain.setcover\n"
+        "import riskapp, riskapp.domain.library.loader, riskapp.domain.library.graph\n"
+        "import riskapp.domain.library.integrity, riskapp.domain.coverage.report\n"
+        "import riskapp.domain.coverage.closing, riskapp.domain.coverage.setcover\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('flask', 'flask_sqlalchemy', 'sqlalchemy', 'werkzeug', 'scipy', 'numpy', 'plotly'))\n"
         "print(','.join(heavy))\n"
@@ -41,3 +43,17 @@ def test_wsgi_exposes_a_flask_app(monkeypatch, tmp_path) -> None:
         sys.path.remove(str(ROOT))
     assert wsgi.app.name == "riskapp.app"
     assert wsgi.app.config["SQLALCHEMY_DATABASE_URI"].endswith("wsgi.db")
+
+
+def test_only_the_request_and_command_boundaries_commit_or_roll_back() -> None:
+    """Services and repositories only flush; web/transactions.py and cli.py end the work."""
+    package = Path(__file__).resolve().parent.parent / "riskapp"
+    allowed = {package / "web" / "transactions.py", package / "cli.py"}
+    found = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if "migrations" not in path.parts and path not in allowed
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\.(commit|rollback)\(\)", line)
+    ]
+    assert found == []

@@ -12,10 +12,10 @@ import pytest
 from docx.document import Document
 from docx.enum.text import WD_COLOR_INDEX
 
-from riskapp.domain.assessment import ControlChoice, CustomContent
+from riskapp.domain.assessment.model import ControlChoice, CustomContent
 from riskapp.domain.errors import NotFound
-from riskapp.domain.library import DocumentedIn, Library
-from riskapp.domain.loader import parse_library
+from riskapp.domain.library.loader import parse_library
+from riskapp.domain.library.model import DocumentedIn, Library
 from riskapp.exporters.policies import (
     build_policies_zip,
     build_policy_docx,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from riskapp.domain.quality import check_statement, summarise
+from riskapp.domain.statements.quality import check_statement, summarise
 
 GOOD = (
     "Each quarter, the IT Manager reviews every user account in Okta and AWS against the "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from riskapp.domain.scoring import (
+from riskapp.domain.assessment.scoring import (
     DEFAULT_BANDS,
     Band,
     Effect,
@@ -85,9 +85,9 @@ def test_risks_above_appetite_need_treatment() -> None:
 
 
 def test_assessment_residuals_follow_selected_controls(mini_library) -> None:
-    from riskapp.domain.assessment import AssessmentData, ControlChoice, RiskRating, Scope
-    from riskapp.domain.loader import parse_library
-    from riskapp.domain.scoring import assessment_residuals
+    from riskapp.domain.assessment.model import AssessmentData, ControlChoice, RiskRating, Scope
+    from riskapp.domain.assessment.scoring import assessment_residuals
+    from riskapp.domain.library.loader import parse_library
 
     library = parse_library(mini_library)
     # CTL-01 and CTL-02 are detective: R-TST-01 -1 likelihood each, R-TST-02 -1 impact each
@@ -107,7 +107,7 @@ def test_assessment_residuals_follow_selected_controls(mini_library) -> None:
 
 
 def test_bands_round_trip_as_text() -> None:
-    from riskapp.domain.scoring import format_bands, parse_bands
+    from riskapp.domain.assessment.scoring import format_bands, parse_bands
 
     assert format_bands(DEFAULT_BANDS) == "low 1-4, medium 5-9, high 10-16, critical 17-25"
     bands, problems = parse_bands("green 1-6, amber 7-14, red 15-25")

@@ -9,10 +9,10 @@ from itertools import combinations
 import pytest
 
 from riskapp.config import SEED_LIBRARY
-from riskapp.domain.integrity import find_violations, integrity_problems
-from riskapp.domain.library import Library
-from riskapp.domain.loader import read_library
-from riskapp.domain.quality import check_statement
+from riskapp.domain.library.integrity import find_violations, integrity_problems
+from riskapp.domain.library.loader import read_library
+from riskapp.domain.library.model import Library
+from riskapp.domain.statements.quality import check_statement
 
 SOC2_REFS = (
     [f"CC1.{i}" for i in range(1, 6)]

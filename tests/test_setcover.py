@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from riskapp.domain.setcover import EXACT, GREEDY, greedy_cover, smallest_cover
+from riskapp.domain.coverage.setcover import EXACT, GREEDY, greedy_cover, smallest_cover
 
 
 def _random_needs(rng: random.Random) -> dict[str, list[str]]:

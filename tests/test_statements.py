@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from riskapp.domain.assessment import ControlChoice
-from riskapp.domain.library import Control
-from riskapp.domain.statements import (
+from riskapp.domain.assessment.model import ControlChoice
+from riskapp.domain.library.model import Control
+from riskapp.domain.statements.render import (
     Segment,
     control_values,
     fill_placeholders,

@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 
-from riskapp.domain.assessment import RiskRating
-from riskapp.domain.library import Category, Framework
-from riskapp.domain.wizard import (
+from riskapp.domain.assessment.model import RiskRating
+from riskapp.domain.assessment.wizard import (
     ScopeAnswers,
     add_months,
     control_problems,
@@ -22,6 +21,7 @@ from riskapp.domain.wizard import (
     scope_problems,
     treatment_problems,
 )
+from riskapp.domain.library.model import Category, Framework
 
 SOC2 = Framework(
     "soc2-2017",

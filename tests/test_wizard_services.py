@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from riskapp.config import SEED_LIBRARY
-from riskapp.domain.coverage import compute_coverage
-from riskapp.domain.wizard import ScopeAnswers
+from riskapp.domain.assessment.wizard import ScopeAnswers
+from riskapp.domain.coverage.report import compute_coverage
 from riskapp.extensions import db
 from riskapp.models import AssessedRisk, Assessment, Organization, SelectedControl
 from riskapp.repository import library as library_repo

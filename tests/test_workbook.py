@@ -12,10 +12,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from riskapp.domain.assessment import AssessmentData, ControlChoice, CustomContent, RiskRating
-from riskapp.domain.coverage import compute_coverage
-from riskapp.domain.library import Control, Library, Satisfies
-from riskapp.domain.loader import parse_library
+from riskapp.domain.assessment.model import AssessmentData, ControlChoice, CustomContent, RiskRating
+from riskapp.domain.coverage.report import compute_coverage
+from riskapp.domain.library.loader import parse_library
+from riskapp.domain.library.model import Control, Library, Satisfies
 from riskapp.exporters.policies import build_policy_docx
 from riskapp.exporters.workbook import build_workbook
 from tests.assessment_factories import make_assessment, type1_scope
@@ -282,7 +282,7 @@ def test_status_and_treatment_columns_offer_drop_downs_from_the_lists_sheet(
 
 
 def test_custom_bands_drive_the_register_and_its_lists(library: Library) -> None:
-    from riskapp.domain.scoring import Band
+    from riskapp.domain.assessment.scoring import Band
 
     bands = (Band("acceptable", 1, 8), Band("intolerable", 9, 25))
     wb = build(library, make_assessment(), bands=bands)

@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from ..domain.statements import Segment, fill_placeholders
+from ..domain.statements.render import Segment, fill_placeholders
 from ..domain.textsafety import strip_xml_illegal
 
 DATA_TABLE_STYLE = "Light Grid Accent 1"

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from ..domain.assessment import NOT_APPLICABLE, AssessmentData
-from ..domain.coverage import Coverage
-from ..domain.evidence_plan import EVIDENCE_STATUSES, plan_rows
-from ..domain.library import Library, Risk
-from ..domain.scoring import Band, Effect, band_for, inherent_score, residual
-from ..domain.selection import EdgeIndex, Selected
-from ..domain.statements import tailored_statement
+from ..domain.assessment.model import NOT_APPLICABLE, AssessmentData
+from ..domain.assessment.scoring import Band, Effect, band_for, inherent_score, residual
+from ..domain.assessment.selection import EdgeIndex, Selected
+from ..domain.coverage.report import Coverage
+from ..domain.evidence.plan import EVIDENCE_STATUSES, plan_rows
+from ..domain.library.model import Library, Risk
+from ..domain.statements.render import tailored_statement
 from ._xlsx_stream import StreamedRows
 from ._xlsx_style import (
     BLUE,

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
-from ..domain.assessment import AssessmentData, with_custom_content
+from ..domain.assessment.model import AssessmentData, with_custom_content
+from ..domain.assessment.selection import EdgeIndex, Selected, selected_controls
 from ..domain.errors import NotFound
-from ..domain.evidence_plan import PERIODS, due_dates
-from ..domain.library import DOMAINS, Library, PolicyTemplate
-from ..domain.selection import EdgeIndex, Selected, selected_controls
-from ..domain.statements import frequency_noun, organisation_values, tailored_segments
+from ..domain.evidence.plan import PERIODS, due_dates
+from ..domain.library.model import DOMAINS, Library, PolicyTemplate
+from ..domain.statements.render import frequency_noun, organisation_values, tailored_segments
 from ._docx_writer import PolicyWriter
 from .filenames import slugify
 

@@ -18,12 +18,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from ..domain.assessment import STATUSES, TREATMENTS, AssessmentData, with_custom_content
-from ..domain.coverage import COVERAGE_STATUSES, Coverage
-from ..domain.evidence_plan import EVIDENCE_STATUSES
-from ..domain.library import CONTROL_TYPES, FREQUENCIES, NATURES, Library
-from ..domain.scoring import DEFAULT_BANDS, Band
-from ..domain.selection import EdgeIndex, selected_controls
+from ..domain.assessment.model import STATUSES, TREATMENTS, AssessmentData, with_custom_content
+from ..domain.assessment.scoring import DEFAULT_BANDS, Band
+from ..domain.assessment.selection import EdgeIndex, selected_controls
+from ..domain.coverage.report import COVERAGE_STATUSES, Coverage
+from ..domain.evidence.plan import EVIDENCE_STATUSES
+from ..domain.library.model import CONTROL_TYPES, FREQUENCIES, NATURES, Library
 from ..domain.textsafety import spreadsheet_text, strip_xml_illegal
 from ._xlsx_sheets import (
     RiskLine,

@@ -14,8 +14,8 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from ..domain.assessment import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, PLANNED
-from ..domain.coverage import COVERAGE_STATUSES, Coverage
+from ..domain.assessment.model import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, PLANNED
+from ..domain.coverage.report import COVERAGE_STATUSES, Coverage
 
 CELL = 16  # pixels per heatmap cell, both ways
 STATUS_LABELS = {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..domain.library import IMPACT_LEVELS, LIKELIHOOD_LEVELS
+from ..domain.library.model import IMPACT_LEVELS, LIKELIHOOD_LEVELS
 
 LEVELS = range(1, 6)
 

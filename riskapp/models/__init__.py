@@ -1,7 +1,7 @@
 """SQLAlchemy models; importing this module registers every table on `db.metadata`."""
 
-from ..domain.assessment import REPORT_TYPES, TREATMENTS
-from ..domain.assessment import STATUSES as IMPLEMENTATION_STATUSES
+from ..domain.assessment.model import REPORT_TYPES, TREATMENTS
+from ..domain.assessment.model import STATUSES as IMPLEMENTATION_STATUSES
 from .assessment import (
     AssessedRisk,
     Assessment,

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.assessment import REPORT_TYPES
+from ..domain.assessment.model import REPORT_TYPES
 from ..extensions import db
 from .base import utcnow
 from .library import Control, Framework, Risk

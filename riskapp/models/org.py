@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.roles import ROLES
+from ..domain.accounts.roles import ROLES
 from ..extensions import db
 from .base import utcnow
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.throttle import ThrottlePolicy, pause_after
+from ..domain.accounts.throttle import ThrottlePolicy, pause_after
 from ..models import Membership, Organization, SignInFailure, User
 from .scoping import owned_by
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain import library as dom
-from ..domain.applicability import active_tags, is_applicable
-from ..domain.assessment import (
+from ..domain.assessment.applicability import active_tags, is_applicable
+from ..domain.assessment.model import (
     AssessmentData,
     ControlChoice,
     CustomContent,
@@ -15,6 +14,7 @@ from ..domain.assessment import (
     Scope,
 )
 from ..domain.errors import NotFound
+from ..domain.library import model as dom
 from ..models import (
     AssessedRisk,
     Assessment,

@@ -13,13 +13,15 @@ from ..models import Control, EvidenceType, Framework, LibraryRelease, PolicyTem
 
 def database_status() -> dict[str, Any]:
     """Answer whether the database responds and which library release it holds."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-        release = db.session.scalars(
-            sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
-        ).first()
+    try:  # on a connection of its own, so a failure leaves the request's session untouched
+        with db.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+            release = conn.execute(
+                sa.select(LibraryRelease.name, LibraryRelease.version)
+                .order_by(LibraryRelease.id.desc())
+                .limit(1)
+            ).first()
     except SQLAlchemyError as exc:
-        db.session.rollback()
         return {"status": "error", "database": "unavailable", "detail": type(exc).__name__}
     return {
         "status": "ok",

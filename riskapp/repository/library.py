@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from ..domain import library as dom
+from ..domain.library import model as dom
 from ..models import (
     ApplicabilityTag,
     Control,

@@ -1,14 +1,5 @@
-"""Use cases shared by the web views and the CLI; they commit or roll back."""
+"""Use cases shared by the web views and the CLI.
 
-from __future__ import annotations
-
-from ..extensions import db
-
-
-def commit() -> None:
-    """Commit the session's work, or roll it back and re-raise when that fails."""
-    try:
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+They only flush: the request boundary (`web/transactions.py`) and each CLI
+command (`cli.py`) commit once or roll back once.
+"""

@@ -8,16 +8,15 @@ from typing import Any
 
 from flask import current_app
 
-from ..domain.accounts import email_problem, name_problem
+from ..domain.accounts.names import email_problem, name_problem
+from ..domain.accounts.passwords import burn_time, hash_password, password_problems, verify_password
+from ..domain.accounts.roles import OWNER, check_role
+from ..domain.accounts.throttle import ACCOUNT_POLICY, ADDRESS_POLICY, minutes_left
 from ..domain.errors import InvalidInput, SignInRejected, TooManyAttempts
-from ..domain.passwords import burn_time, hash_password, password_problems, verify_password
-from ..domain.roles import OWNER, check_role
-from ..domain.throttle import ACCOUNT_POLICY, ADDRESS_POLICY, minutes_left
 from ..extensions import db
 from ..models import Membership, Organization, User
 from ..repository import accounts as repo
 from ..repository.auditing import acting_as
-from . import commit
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -59,17 +58,12 @@ def sign_up(email: str, password: str, name: str, organization: str) -> User:
         problems["organization"] = problem
     if problems:
         raise InvalidInput(problems)
-    try:
-        user = new_user(email, password, name)
-        with acting_as(db.session, user.id, user.email):
-            org = Organization(name=organization.strip())
-            db.session.add(org)
-            db.session.add(Membership(user=user, organization=org, role=OWNER))
-            db.session.flush()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    user = new_user(email, password, name)
+    with acting_as(db.session, user.id, user.email):
+        org = Organization(name=organization.strip())
+        db.session.add(org)
+        db.session.add(Membership(user=user, organization=org, role=OWNER))
+        db.session.flush()
     return user
 
 
@@ -92,20 +86,16 @@ def authenticate(email: str, password: str, address: str, now: datetime | None =
     else:
         matches, rehash = verify_password(user.password_hash, password, params)
     if user is None or not matches or not user.is_active:
-        try:
-            repo.record_failure(db.session, ACCOUNT, account, ACCOUNT_POLICY, now)
-            if address:
-                repo.record_failure(db.session, ADDRESS, address, ADDRESS_POLICY, now)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
+        repo.record_failure(db.session, ACCOUNT, account, ACCOUNT_POLICY, now)
+        if address:
+            repo.record_failure(db.session, ADDRESS, address, ADDRESS_POLICY, now)
+        db.session.flush()
         _refuse_if_paused(account, address, now)
         raise SignInRejected("The email or password is not right.")
     repo.clear_failures(db.session, ACCOUNT, account)
     if rehash:
         user.password_hash = hash_password(password, params)
-    commit()
+    db.session.flush()
     return user
 
 
@@ -142,7 +132,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not matches:
         raise InvalidInput({"current_password": "This is not your current password."})
     _set_password(user, new)
-    commit()
+    db.session.flush()
 
 
 def reset_password(email: str, password: str) -> User:
@@ -152,7 +142,7 @@ def reset_password(email: str, password: str) -> User:
         raise InvalidInput({"email": f"No account uses {email}."})
     _set_password(user, password)
     repo.clear_failures(db.session, ACCOUNT, user.email)
-    commit()
+    db.session.flush()
     return user
 
 
@@ -179,14 +169,9 @@ def create_user(
         problems["role"] = "The first member of a new organisation must be its owner."
     if problems:
         raise InvalidInput(problems)
-    try:
-        with acting_as(db.session, None, "command line"):
-            user = new_user(email, password, name)
-            org = matches[0] if matches else Organization(name=organization.strip())
-            db.session.add(Membership(user=user, organization=org, role=role))
-            db.session.flush()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    with acting_as(db.session, None, "command line"):
+        user = new_user(email, password, name)
+        org = matches[0] if matches else Organization(name=organization.strip())
+        db.session.add(Membership(user=user, organization=org, role=role))
+        db.session.flush()
     return user, org, not matches

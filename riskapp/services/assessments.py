@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..domain.accounts import name_problem
+from ..domain.accounts.names import name_problem
 from ..domain.errors import InvalidInput
 from ..extensions import db
 from ..models import Assessment, Framework
 from ..repository.scoping import get_owned, owned_by
-from . import commit
 
 
 def frameworks() -> list[Framework]:
@@ -53,7 +52,7 @@ def create(organization_id: int, name: str, framework: str) -> Assessment:
         raise InvalidInput({"framework": "Choose one of the loaded frameworks."})
     row = Assessment(organization_id=organization_id, framework_id=fw.id, name=clean)
     db.session.add(row)
-    commit()
+    db.session.flush()
     return row
 
 
@@ -62,7 +61,7 @@ def rename(organization_id: int, assessment_id: int, name: str) -> Assessment:
     clean = _name(name)
     row = get(organization_id, assessment_id)
     row.name = clean
-    commit()
+    db.session.flush()
     return row
 
 
@@ -71,5 +70,5 @@ def delete(organization_id: int, assessment_id: int) -> str:
     row = get(organization_id, assessment_id)
     name = row.name
     db.session.delete(row)
-    commit()
+    db.session.flush()
     return name

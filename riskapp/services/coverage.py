@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..domain.assessment import NOT_APPLICABLE, AssessmentData
-from ..domain.closing import closing_set, needs_new_control, primary_closers
-from ..domain.coverage import COVERAGE_STATUSES, Coverage, Totals, compute_coverage
-from ..domain.library import DOMAINS, Library
+from ..domain.assessment.model import NOT_APPLICABLE, AssessmentData
+from ..domain.coverage.closing import closing_set, needs_new_control, primary_closers
+from ..domain.coverage.report import COVERAGE_STATUSES, Coverage, Totals, compute_coverage
+from ..domain.library.model import DOMAINS, Library
 from ..extensions import db
 from ..figures.coverage_heatmap import (
     ColumnControl,

@@ -6,17 +6,17 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ..domain.applicability import default_answers
-from ..domain.assessment import IMPLEMENTED, PLANNED, in_scope_criteria
-from ..domain.scoring import inherent_score, needs_treatment
-from ..domain.statements import frequency_noun, render_statement
-from ..domain.suggest import suggest_controls
-from ..domain.wizard import ScopeAnswers
+from ..domain.assessment.applicability import default_answers
+from ..domain.assessment.model import IMPLEMENTED, PLANNED, in_scope_criteria
+from ..domain.assessment.scoring import inherent_score, needs_treatment
+from ..domain.assessment.suggest import suggest_controls
+from ..domain.assessment.wizard import ScopeAnswers
+from ..domain.statements.render import frequency_noun, render_statement
 from ..extensions import db
 from ..models import Organization, SelectedControl
 from ..repository import library as library_repo
 from ..repository.assessments import applicable_ratings, to_assessment_data
-from . import commit, wizard
+from . import wizard
 
 DEMO_SETTINGS = {
     "system": "the Demo platform",
@@ -114,5 +114,5 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
     for index, row in enumerate(rows, start=1):
         row.status = PLANNED if index % PLANNED_EVERY == 0 else IMPLEMENTED
     assessment.step_reached = "quality"
-    commit()
+    db.session.flush()
     return org.id, assessment.id

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ..domain.assessment import AssessmentData
-from ..domain.coverage import compute_coverage
-from ..domain.library import Library
+from ..domain.assessment.model import AssessmentData
+from ..domain.coverage.report import compute_coverage
+from ..domain.library.model import Library
 from ..exporters.filenames import slugify
 from ..exporters.policies import build_policy_docx, policy_documents, zip_documents
 from ..exporters.workbook import build_workbook

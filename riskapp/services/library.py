@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..domain.integrity import integrity_problems, library_stats
-from ..domain.loader import parse_library, read_library
-from ..domain.problems import Problem
+from ..domain.library.integrity import integrity_problems, library_stats
+from ..domain.library.loader import parse_library, read_library
+from ..domain.library.problems import Problem
 from ..extensions import db
 from ..repository import library as repo
 
@@ -29,12 +29,8 @@ def load_library(path: Path | str, progress: Progress | None = None) -> repo.Syn
     Raises LibraryInvalid, having written nothing, when the folder has any problem.
     """
     library = parse_library(path, progress)
-    try:
-        report = repo.sync_library(db.session, library, progress)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    report = repo.sync_library(db.session, library, progress)
+    db.session.flush()
     return report
 
 

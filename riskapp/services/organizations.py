@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..domain.accounts import email_problem, name_problem
+from ..domain.accounts.names import email_problem, name_problem
+from ..domain.accounts.roles import OWNER, check_keeps_an_owner, check_role
+from ..domain.assessment.scoring import DEFAULT_BANDS, Band, format_bands, parse_bands
 from ..domain.errors import InvalidInput
-from ..domain.library import PLACEHOLDERS
-from ..domain.roles import OWNER, check_keeps_an_owner, check_role
-from ..domain.scoring import DEFAULT_BANDS, Band, format_bands, parse_bands
+from ..domain.library.model import PLACEHOLDERS
 from ..extensions import db
 from ..models import Membership, Organization, User
 from ..repository import accounts as repo
 from ..repository.scoping import get_owned
-from . import commit
 from .accounts import new_account_problems, new_user
 
 # placeholders an organisation fills in once; org, owner and frequency come from elsewhere
@@ -41,7 +40,7 @@ def create_organization(user: User, name: str) -> Organization:
     org = Organization(name=name.strip())
     db.session.add(org)
     db.session.add(Membership(user=user, organization=org, role=OWNER))
-    commit()
+    db.session.flush()
     return org
 
 
@@ -76,7 +75,7 @@ def update_settings(organization_id: int, name: str, values: Mapping[str, str]) 
         settings.pop(BANDS_KEY, None)
     org.name = name.strip()
     org.settings = settings  # a new dict, so the change is seen and audited
-    commit()
+    db.session.flush()
     return org
 
 
@@ -111,7 +110,7 @@ def add_member(
         raise InvalidInput({"email": f"{user.email} is already a member of {org.name}."})
     member = Membership(user=user, organization=org, role=role)
     db.session.add(member)
-    commit()
+    db.session.flush()
     return member
 
 
@@ -135,7 +134,7 @@ def change_role(organization_id: int, membership_id: int, role: str) -> Membersh
     member = get_owned(db.session, Membership, membership_id, organization_id)
     check_keeps_an_owner(member.organization.name, _roles(organization_id), member.role, role)
     member.role = role
-    commit()
+    db.session.flush()
     return member
 
 
@@ -145,5 +144,5 @@ def remove_member(organization_id: int, membership_id: int) -> User:
     check_keeps_an_owner(member.organization.name, _roles(organization_id), member.role, None)
     user = member.user
     db.session.delete(member)
-    commit()
+    db.session.flush()
     return user

@@ -13,11 +13,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..domain.applicability import proposed_risks
-from ..domain.assessment import PLANNED
-from ..domain.errors import NotFound, RiskappError
-from ..domain.library import CONTROL_TYPES, FREQUENCIES, NATURES, RISK_CATEGORIES
-from ..domain.wizard import (
+from ..domain.assessment.applicability import proposed_risks
+from ..domain.assessment.model import PLANNED
+from ..domain.assessment.wizard import (
     ScopeAnswers,
     control_problems,
     furthest,
@@ -26,6 +24,8 @@ from ..domain.wizard import (
     residual_override_problems,
     scope_problems,
 )
+from ..domain.errors import NotFound, RiskappError
+from ..domain.library.model import CONTROL_TYPES, FREQUENCIES, NATURES, RISK_CATEGORIES
 from ..extensions import db
 from ..models import (
     AssessedRisk,

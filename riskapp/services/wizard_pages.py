@@ -12,15 +12,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..domain.applicability import risks_per_question
-from ..domain.assessment import STATUSES, TREATMENTS
+from ..domain.assessment.applicability import risks_per_question
+from ..domain.assessment.model import STATUSES, TREATMENTS
+from ..domain.assessment.scoring import assessment_residuals, band_for, inherent_score
+from ..domain.assessment.suggest import suggest_controls
+from ..domain.assessment.wizard import (
+    rating_problems,
+    residual_override_problems,
+    treatment_problems,
+)
 from ..domain.errors import NotFound
-from ..domain.library import FREQUENCIES, IMPACT_LEVELS, LIKELIHOOD_LEVELS, Library
-from ..domain.quality import check_statement, summarise
-from ..domain.scoring import assessment_residuals, band_for, inherent_score
-from ..domain.statements import control_values, render_statement
-from ..domain.suggest import suggest_controls
-from ..domain.wizard import rating_problems, residual_override_problems, treatment_problems
+from ..domain.library.model import FREQUENCIES, IMPACT_LEVELS, LIKELIHOOD_LEVELS, Library
+from ..domain.statements.quality import check_statement, summarise
+from ..domain.statements.render import control_values, render_statement
 from ..extensions import db
 from ..figures.risk_matrix import risk_matrix_figure
 from ..models import Assessment, Control, Organization, SelectedControl

@@ -18,9 +18,11 @@ def register_web(app: Flask) -> None:
         main,
         organizations,
         security,
+        transactions,
         wizard,
     )
 
+    transactions.init_transactions(app)
     security.init_security(app)
     access.init_access(app)
     app.register_blueprint(main.bp)

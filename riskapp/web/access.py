@@ -18,13 +18,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..domain.accounts.roles import PERMISSION_NAMES, can, roles_allowed
 from ..domain.errors import PermissionDenied
-from ..domain.roles import PERMISSION_NAMES, can, roles_allowed
 from ..extensions import db, login_manager
 from ..models import Membership, User
 from ..repository import accounts as accounts_repo
 from ..repository.auditing import clear_actor, set_actor
 from ..services import accounts as account_service
+from .transactions import roll_back
 
 PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.sign_up", "main.healthz", "static"})
 ORG_KEY = "org_id"
@@ -153,7 +154,7 @@ def _template_helpers() -> dict[str, Any]:
         try:
             return fn()
         except SQLAlchemyError:  # an error page must render even when the database fails
-            db.session.rollback()
+            roll_back()
             return default
 
     def may(permission: str) -> bool:

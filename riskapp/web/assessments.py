@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from ..domain.assessment.wizard import reached_steps
 from ..domain.errors import InvalidInput
-from ..domain.wizard import reached_steps
 from ..services import assessments
 from ..services import coverage as coverage_service
 from .access import current_org_id, permission_required

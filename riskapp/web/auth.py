@@ -21,6 +21,7 @@ from ..models import User
 from ..services import accounts
 from .access import client_address, safe_next, signed_in_user, use_organization
 from .forms import ChangePasswordForm, SignInForm, SignUpForm, apply_problems
+from .transactions import keep_changes
 
 bp = Blueprint("auth", __name__)
 
@@ -45,9 +46,11 @@ def sign_in() -> ResponseReturnValue:
                 form.email.data or "", form.password.data or "", client_address()
             )
         except TooManyAttempts as exc:
+            keep_changes()  # the failure that started the pause is counted
             form.form_errors.append(str(exc))
             status = 429
         except SignInRejected as exc:
+            keep_changes()  # the failure is counted
             form.form_errors.append(str(exc))
             status = 422
         else:

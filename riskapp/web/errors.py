@@ -15,7 +15,7 @@ from ..domain.errors import (
     UploadRejected,
 )
 from ..domain.errors import NotFound as DomainNotFound
-from ..extensions import db
+from .transactions import roll_back
 
 
 def _megabytes(size: int) -> str:
@@ -79,5 +79,5 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> ResponseReturnValue:
-        db.session.rollback()
+        roll_back()
         return render_template("errors/500.html"), 500

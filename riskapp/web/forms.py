@@ -16,10 +16,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from ..domain.accounts import MAX_EMAIL, MAX_NAME
+from ..domain.accounts.names import MAX_EMAIL, MAX_NAME
+from ..domain.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from ..domain.accounts.roles import ROLE_DESCRIPTIONS, ROLES
 from ..domain.audit import KIND_LABELS
-from ..domain.passwords import MAX_LENGTH, MIN_LENGTH
-from ..domain.roles import ROLE_DESCRIPTIONS, ROLES
 from ..services.organizations import MAX_SETTING, SETTING_KEYS
 
 

@@ -7,7 +7,7 @@ from itertools import groupby
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
-from ..domain.library import IMPACT_LEVELS, LIKELIHOOD_LEVELS
+from ..domain.library.model import IMPACT_LEVELS, LIKELIHOOD_LEVELS
 from ..repository import catalog
 
 bp = Blueprint("library", __name__, url_prefix="/library")

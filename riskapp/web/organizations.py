@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from ..domain.accounts.roles import ROLE_DESCRIPTIONS
 from ..domain.errors import InvalidInput, NotFound, RuleViolation
-from ..domain.roles import ROLE_DESCRIPTIONS
 from ..services import organizations as orgs
 from .access import (
     current_membership,

@@ -14,14 +14,15 @@ from typing import Any
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..domain.wizard import STEP_TITLES, STEPS, ScopeAnswers, reached_steps
+from ..domain.assessment.wizard import STEP_TITLES, STEPS, ScopeAnswers, reached_steps
 from ..models import Assessment
-from ..services import assessments, commit
+from ..services import assessments
 from ..services import coverage as coverage_service
 from ..services import wizard as steps
 from ..services import wizard_pages as pages
 from .access import current_org_id, permission_required
 from .security import allow_chart_styles
+from .transactions import keep_changes
 
 bp = Blueprint("wizard", __name__, url_prefix="/assessments/<int:assessment_id>/steps")
 
@@ -73,7 +74,6 @@ def _int(raw: str | None) -> int | None:
 
 
 def _saved(step: str, assessment_id: int, message: str) -> ResponseReturnValue:
-    commit()
     flash(message, "success")
     following = STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else step
     return redirect(url_for(f"wizard.{following}", assessment_id=assessment_id))
@@ -151,7 +151,6 @@ def add_custom_risk(assessment_id: int) -> ResponseReturnValue:
         return _render(
             "risks", assessment_id, 422, problems={"custom": exc.problems}, form=request.form
         )
-    commit()
     flash(f"Custom risk {ref} added.", "success")
     return redirect(url_for("wizard.risks", assessment_id=assessment_id))
 
@@ -168,7 +167,7 @@ def save_treatment(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     problems = pages.save_treatments(row, request.form)
     if problems:
-        commit()  # what is complete is kept; the page says what is missing
+        keep_changes()  # what is complete is kept; the page says what is missing
         return _render("treatment", assessment_id, 422, problems=problems, form=request.form)
     steps.reach(row, "controls")
     return _saved("treatment", assessment_id, "Treatments saved.")
@@ -186,7 +185,6 @@ def select_controls(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     refs = request.form.getlist("control")
     added = pages.select(row, refs)
-    commit()
     flash(f"{added} control{'s' if added != 1 else ''} added to the selection.", "success")
     return redirect(url_for("wizard.controls", assessment_id=assessment_id))
 
@@ -203,7 +201,6 @@ def tailor_control(assessment_id: int) -> ResponseReturnValue:
             "controls", assessment_id, 422, problems={ref: exc.problems}, form=request.form
         )
     steps.reach(row, "quality")
-    commit()
     flash(f"{ref} saved.", "success")
     return redirect(url_for("wizard.controls", assessment_id=assessment_id, _anchor=f"c-{ref}"))
 
@@ -214,7 +211,6 @@ def remove_control(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     ref = request.form.get("control", "")
     pages.remove(row, ref)
-    commit()
     flash(f"{ref} removed from the selection.", "success")
     return redirect(url_for("wizard.controls", assessment_id=assessment_id))
 
@@ -229,7 +225,6 @@ def add_custom_control(assessment_id: int) -> ResponseReturnValue:
         return _render(
             "controls", assessment_id, 422, problems={"custom": exc.problems}, form=request.form
         )
-    commit()
     flash(f"Custom control {ref} added and selected.", "success")
     return redirect(url_for("wizard.controls", assessment_id=assessment_id))
 
@@ -269,7 +264,6 @@ def close_gaps(assessment_id: int) -> ResponseReturnValue:
         flash("No control was sent to add; nothing was changed.", "warning")
     else:
         added = pages.select(row, refs)  # an unknown ref is a 404, and nothing is added
-        commit()
         flash(
             f"{added} control{'s' if added != 1 else ''} added to the selection: "
             f"{', '.join(refs)}. Each is planned until you record it as implemented.",
@@ -284,5 +278,4 @@ def close_gaps(assessment_id: int) -> ResponseReturnValue:
 def leave_coverage(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     steps.reach(row, "quality")
-    commit()
     return redirect(url_for("wizard.quality", assessment_id=assessment_id))

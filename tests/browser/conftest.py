@@ -68,6 +68,7 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
         with app.app_context():
             upgrade_database()
             load_library(make_library(tmp_path / "lib", mutate))
+            db.session.commit()
         server = LiveServer(app)
         started.append(server)
         return server

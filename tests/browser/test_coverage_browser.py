@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from riskapp.domain.passwords import hash_password
+from riskapp.domain.accounts.passwords import hash_password
 from riskapp.extensions import db
 from riskapp.models import Assessment, Control, Framework, Membership, SelectedControl, User
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, requires_chromium

@@ -11,7 +11,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import date
 
-from .library import Control, DocumentedIn, EvidencedBy, Library, Mitigates, Risk, Satisfies
+from ..library.model import Control, DocumentedIn, EvidencedBy, Library, Mitigates, Risk, Satisfies
 
 REPORT_TYPES: tuple[str, ...] = ("type1", "type2")
 TREATMENTS: tuple[str, ...] = ("mitigate", "accept", "transfer", "avoid")

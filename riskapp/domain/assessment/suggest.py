@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .assessment import AssessmentData, in_scope_criteria
-from .library import Library
+from ..library.model import Library
+from .model import AssessmentData, in_scope_criteria
 
 
 @dataclass(frozen=True)

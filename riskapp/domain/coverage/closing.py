@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .assessment import NOT_APPLICABLE, AssessmentData, in_scope_criteria
-from .coverage import GAP, PARTIAL_COVERAGE, Coverage, CriterionCoverage
-from .library import Library
+from ..assessment.model import NOT_APPLICABLE, AssessmentData, in_scope_criteria
+from ..library.model import Library
+from .report import GAP, PARTIAL_COVERAGE, Coverage, CriterionCoverage
 from .setcover import DEFAULT_TIME_LIMIT, Cover, smallest_cover
 
 CRITERION_TARGET = "criterion"

@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .assessment import AssessmentData, ControlChoice
-from .library import Control
-from .selection import effective_frequency, effective_owner
+from ..assessment.model import AssessmentData, ControlChoice
+from ..assessment.selection import effective_frequency, effective_owner
+from ..library.model import Control
 
 PLACEHOLDER_RE = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 FREQUENCY_NOUNS: dict[str, str] = {

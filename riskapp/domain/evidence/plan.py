@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .assessment import AssessmentData, Scope, with_custom_content
-from .library import Library
-from .selection import EdgeIndex, Selected, selected_controls
+from ..assessment.model import AssessmentData, Scope, with_custom_content
+from ..assessment.selection import EdgeIndex, Selected, selected_controls
+from ..library.model import Library
 
 # Length of one sub-period: (months, days).
 PERIODS: dict[str, tuple[int, int]] = {

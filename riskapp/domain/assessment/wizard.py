@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .assessment import NOT_APPLICABLE, STATUSES, TREATMENTS, RiskRating
-from .library import FREQUENCIES, Framework
+from ..library.model import FREQUENCIES, Framework
+from .model import NOT_APPLICABLE, STATUSES, TREATMENTS, RiskRating
 from .scoring import MAX_SCORE, inherent_score, needs_treatment
 
 STEPS: tuple[str, ...] = (

@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from .errors import LibraryInvalid
+from ..errors import LibraryInvalid
 from .integrity import integrity_problems
-from .library import (
+from .model import (
     CONTROL_TYPES,
     DOMAINS,
     FREQUENCIES,

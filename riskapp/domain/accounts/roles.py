@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .errors import InvalidInput, LastOwner
+from ..errors import InvalidInput, LastOwner
 
 OWNER = "owner"
 EDITOR = "editor"

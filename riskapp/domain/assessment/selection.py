@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .assessment import NOT_APPLICABLE, AssessmentData, ControlChoice
-from .library import FREQUENCIES, Control, DocumentedIn, Library, Mitigates, Satisfies
+from ..library.model import FREQUENCIES, Control, DocumentedIn, Library, Mitigates, Satisfies
+from .model import NOT_APPLICABLE, AssessmentData, ControlChoice
 
 
 def effective_frequency(control: Control, choice: ControlChoice | None) -> str:

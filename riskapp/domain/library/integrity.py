@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .library import Library
+from .model import Library
 from .problems import Problem
 
 MIN_CONTROLS_PER_CRITERION = 2

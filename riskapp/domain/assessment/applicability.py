@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .library import Library, Tag
+from ..library.model import Library, Tag
 
 
 def default_answers(tags: Mapping[str, Tag]) -> dict[str, bool]:

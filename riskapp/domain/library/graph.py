@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import networkx as nx
 
-from .library import Control, Library, Mitigates, Risk, Satisfies
+from .model import Control, Library, Mitigates, Risk, Satisfies
 
 CONTROL = "control"
 RISK = "risk"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .assessment import IMPLEMENTED, NOT_APPLICABLE, AssessmentData
-from .library import Library
+from ..library.model import Library
+from .model import IMPLEMENTED, NOT_APPLICABLE, AssessmentData
 
 MIN_LEVEL = 1
 MAX_LEVEL = 5

@@ -17,9 +17,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .assessment import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, AssessmentData, in_scope_criteria
-from .library import Library
-from .scoring import inherent_score, needs_treatment
+from ..assessment.model import (
+    IMPLEMENTED,
+    NOT_APPLICABLE,
+    PARTIAL,
+    AssessmentData,
+    in_scope_criteria,
+)
+from ..assessment.scoring import inherent_score, needs_treatment
+from ..library.model import Library
 
 COVERED = "covered"
 PARTIAL_COVERAGE = "partial"

@@ -1,0 +1,1 @@
+"""Accounts: names and emails, passwords, roles and throttling."""

@@ -1,0 +1,1 @@
+"""An assessment: its data, scoring, applicability, suggestions and the guided-path rules."""

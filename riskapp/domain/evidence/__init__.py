@@ -1,0 +1,1 @@
+"""Evidence: what to collect over the period and how much of it."""

@@ -1,0 +1,1 @@
+"""The library: its typed model, the YAML loader, integrity rules and the networkx graph."""

@@ -1,0 +1,1 @@
+"""Control statements: rendering placeholders and the statement-quality checks."""
