@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from .config import DEFAULTS, PROJECT_ROOT, secret_key, settings_from_env
 from .extensions import csrf, db, migrate
+from .logs import configure_logging
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
     app.config.update(settings_from_env(instance))
     if config:
         app.config.update(config)
+    configure_logging(app.config["RISKAPP_LOG_LEVEL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
 

@@ -64,6 +64,7 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "RISKAPP_SIGNUP": env_flag("RISKAPP_SIGNUP", True),
         "RISKAPP_BEHIND_PROXY": env_flag("RISKAPP_BEHIND_PROXY", False),
         "SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE", False),
+        "RISKAPP_LOG_LEVEL": os.environ.get("RISKAPP_LOG_LEVEL", "INFO").strip().upper() or "INFO",
     }
 
 

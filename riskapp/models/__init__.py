@@ -23,6 +23,7 @@ from .library import (
     Risk,
 )
 from .org import ROLES, Membership, Organization, SignInFailure, User
+from .throttle import RateCounter
 
 __all__ = [
     "ApplicabilityTag",
@@ -45,6 +46,7 @@ __all__ = [
     "Membership",
     "Organization",
     "PolicyTemplate",
+    "RateCounter",
     "Risk",
     "SelectedControl",
     "SignInFailure",

@@ -17,11 +17,14 @@ def register_web(app: Flask) -> None:
         library,
         main,
         organizations,
+        requestlog,
         security,
         transactions,
         wizard,
     )
 
+    # after_request hooks run in reverse order: the log line is written after the commit
+    requestlog.init_request_log(app)
     transactions.init_transactions(app)
     security.init_security(app)
     access.init_access(app)

@@ -63,6 +63,7 @@ def current_membership() -> Membership | None:
         if found is not None and chosen != found.organization_id:
             session[ORG_KEY] = found.organization_id
         g.membership = found
+        g.organization_id = found.organization_id if found is not None else None
     return cast(Membership | None, g.membership)
 
 
@@ -71,6 +72,7 @@ def use_organization(organization_id: int) -> None:
     session[ORG_KEY] = organization_id
     g.pop("membership", None)
     g.pop("memberships", None)
+    g.pop("organization_id", None)
 
 
 def current_org_id() -> int:
@@ -134,7 +136,16 @@ def _require_sign_in() -> ResponseReturnValue | None:
 
 # What belongs to one request: the signed-in user (Flask-Login), the CSRF token (Flask-WTF)
 # and the memberships cached here.
-REQUEST_STATE = ("_login_user", "csrf_token", "csrf_valid", "membership", "memberships")
+REQUEST_STATE = (
+    "_login_user",
+    "csrf_token",
+    "csrf_valid",
+    "membership",
+    "memberships",
+    "organization_id",
+    "request_id",
+    "request_started",
+)
 
 
 def _end_request(_exc: BaseException | None) -> None:

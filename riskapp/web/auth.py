@@ -21,6 +21,7 @@ from ..models import User
 from ..services import accounts
 from .access import client_address, safe_next, signed_in_user, use_organization
 from .forms import ChangePasswordForm, SignInForm, SignUpForm, apply_problems
+from .throttling import rate_limited
 from .transactions import keep_changes
 
 bp = Blueprint("auth", __name__)
@@ -65,6 +66,7 @@ def sign_in() -> ResponseReturnValue:
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
+@rate_limited("sign-up")
 def sign_up() -> ResponseReturnValue:
     if not current_app.config["RISKAPP_SIGNUP"]:
         abort(
@@ -106,6 +108,7 @@ def sign_out() -> ResponseReturnValue:
 
 
 @bp.route("/account", methods=["GET", "POST"])
+@rate_limited("password")
 def account() -> ResponseReturnValue:
     user = signed_in_user()
     form = ChangePasswordForm()

@@ -75,7 +75,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
         template = "errors/404.html" if error.code == 404 else "errors/http.html"
-        return render_template(template, error=error), error.code or 500
+        retry = {k: v for k, v in error.get_headers() if k == "Retry-After"}
+        return render_template(template, error=error), error.code or 500, retry
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError) -> ResponseReturnValue:

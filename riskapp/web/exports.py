@@ -11,6 +11,7 @@ from ..services import assessments
 from ..services import exports as export_service
 from ..services.exports import ExportFile
 from .access import current_org_id, permission_required
+from .throttling import rate_limited
 
 bp = Blueprint("exports", __name__, url_prefix="/assessments/<int:assessment_id>/export")
 
@@ -27,6 +28,7 @@ def _send(file: ExportFile) -> ResponseReturnValue:
 
 @bp.get("/workbook")
 @permission_required("export")
+@rate_limited("export", methods=("GET",))
 def workbook(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)  # another organisation's: 404
     return _send(export_service.workbook_file(row.id))
@@ -34,6 +36,7 @@ def workbook(assessment_id: int) -> ResponseReturnValue:
 
 @bp.get("/policies")
 @permission_required("export")
+@rate_limited("export", methods=("GET",))
 def policies(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     return _send(export_service.policies_zip_file(row.id))
@@ -41,6 +44,7 @@ def policies(assessment_id: int) -> ResponseReturnValue:
 
 @bp.get("/policies/<ref>")
 @permission_required("export")
+@rate_limited("export", methods=("GET",))
 def policy(assessment_id: int, ref: str) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     return _send(export_service.policy_file(row.id, ref))

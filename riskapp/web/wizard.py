@@ -22,6 +22,7 @@ from ..services import wizard as steps
 from ..services import wizard_pages as pages
 from .access import current_org_id, permission_required
 from .security import allow_chart_styles
+from .throttling import rate_limited
 from .transactions import keep_changes
 
 bp = Blueprint("wizard", __name__, url_prefix="/assessments/<int:assessment_id>/steps")
@@ -255,6 +256,7 @@ def coverage(assessment_id: int) -> ResponseReturnValue:
 
 @bp.post("/coverage/close")
 @permission_required("edit")
+@rate_limited("closing-set")
 def close_gaps(assessment_id: int) -> ResponseReturnValue:
     """Add the closing set the user saw (its refs are posted back) to the selection."""
     row = assessments.get(current_org_id(), assessment_id)
