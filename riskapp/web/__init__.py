@@ -12,6 +12,7 @@ def register_web(app: Flask) -> None:
         assessments,
         audit,
         auth,
+        boundary,
         errors,
         exports,
         library,
@@ -23,6 +24,7 @@ def register_web(app: Flask) -> None:
         wizard,
     )
 
+    boundary.init_boundary(app)  # first: the id converter must exist before any route
     # after_request hooks run in reverse order: the log line is written after the commit
     requestlog.init_request_log(app)
     transactions.init_transactions(app)

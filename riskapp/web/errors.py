@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound, RequestEntityTooLarge
 
 from ..domain.errors import (
     InvalidInput,
     PermissionDenied,
+    RiskappError,
     RuleViolation,
     TooManyAttempts,
     UploadRejected,
@@ -52,6 +54,25 @@ def register(app: Flask) -> None:
     @app.errorhandler(UploadRejected)
     def upload_rejected(error: UploadRejected) -> ResponseReturnValue:
         return _page("File not accepted", str(error), 413 if error.too_large else 400)
+
+    @app.errorhandler(RiskappError)
+    def domain_error(error: RiskappError) -> ResponseReturnValue:
+        """Any other domain error: a clear 400 naming what was wrong, never a 500."""
+        problems = getattr(error, "problems", None)
+        if isinstance(problems, dict):
+            return _page("Cannot save this", "Nothing was changed:", 400, list(problems.values()))
+        return _page("Cannot do this", f"{error} Nothing was changed.", 400)
+
+    @app.errorhandler(DataError)
+    def data_error(error: DataError) -> ResponseReturnValue:
+        """A value the database refused (too long for its column, say): nothing was saved."""
+        roll_back()
+        return _page(
+            "Cannot save this",
+            "A value you entered is too long or not allowed here. Nothing was changed; go back, "
+            "shorten it and try again.",
+            422,
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
