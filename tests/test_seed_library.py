@@ -115,6 +115,26 @@ def test_every_risk_category_and_tag_is_used(shipped: Library) -> None:
     assert any(not r.tags for r in shipped.risks.values())
 
 
+def test_library_readme_lists_every_risk_category_with_its_count(shipped: Library) -> None:
+    readme = (SEED_LIBRARY / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)`[^|]*\|[^|]*\| (\d+) \|$", readme, re.MULTILINE))
+    counts = Counter(r.category for r in shipped.risks.values())
+    assert {k: int(v) for k, v in rows.items()} == dict(counts)
+    assert f"{len(shipped.risks)} risks in all" in readme
+
+
+def test_tags_do_not_hide_controls_every_company_needs(shipped: Library) -> None:
+    # Review 2026-12 §4.2: a fully remote US cloud SaaS (no office, no EU data, no
+    # payments) must still be offered these controls through some applicable risk.
+    profile = {"cloud-hosted", "builds-software", "stores-customer-data", "stores-personal-data"}
+    applicable = {
+        ref for ref, r in shipped.risks.items() if not r.tags or set(r.tags) & profile
+    }
+    offered = {m.control for m in shipped.mitigates if m.risk in applicable}
+    needed = {"NET-02", "PRV-02", "PRV-08", "PRV-11", "AST-02", "CRY-04", "IAM-02", "OPS-03"}
+    assert needed <= offered, sorted(needed - offered)
+
+
 def render(statement: str, frequency: str) -> str:
     values = dict(SAMPLE_SETTINGS, frequency=FREQUENCY_NOUNS[frequency])
     return statement.format_map(values)
