@@ -102,7 +102,8 @@ def test_bad_enum_values_are_reported(tmp_path: Path) -> None:
         "risks/risks.yaml: R-TST-01: category: 'misc' is not one of: access-identity, "
         "change-development, infrastructure-operations, vendors-subprocessors, data-protection, "
         "availability-continuity, people-hr, physical, incident-handling, governance, "
-        "legal-privacy"
+        "legal-privacy, processing-integrity, cloud-management-plane, "
+        "email-saas-configuration, ai-ml-features, payments-billing"
     )
     assert problems[1] == (
         "controls/controls.yaml: CTL-01: type: 'preventative' is not one of: preventive, "

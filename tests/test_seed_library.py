@@ -11,7 +11,7 @@ import pytest
 from riskapp.config import SEED_LIBRARY
 from riskapp.domain.library.integrity import find_violations, integrity_problems
 from riskapp.domain.library.loader import read_library
-from riskapp.domain.library.model import Library
+from riskapp.domain.library.model import RISK_CATEGORIES, Library
 from riskapp.domain.statements.quality import check_statement
 
 SOC2_REFS = (
@@ -109,10 +109,28 @@ def test_every_criterion_has_a_primary_and_a_second_control(shipped: Library) ->
 
 def test_every_risk_category_and_tag_is_used(shipped: Library) -> None:
     categories = {r.category for r in shipped.risks.values()}
-    assert len(categories) == 11
+    assert categories == set(RISK_CATEGORIES)
     used = {tag for r in shipped.risks.values() for tag in r.tags}
     assert used == set(shipped.meta.tags)
     assert any(not r.tags for r in shipped.risks.values())
+
+
+def test_library_readme_lists_every_risk_category_with_its_count(shipped: Library) -> None:
+    readme = (SEED_LIBRARY / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)`[^|]*\|[^|]*\| (\d+) \|$", readme, re.MULTILINE))
+    counts = Counter(r.category for r in shipped.risks.values())
+    assert {k: int(v) for k, v in rows.items()} == dict(counts)
+    assert f"{len(shipped.risks)} risks in all" in readme
+
+
+def test_tags_do_not_hide_controls_every_company_needs(shipped: Library) -> None:
+    # Review 2026-12 §4.2: a fully remote US cloud SaaS (no office, no EU data, no
+    # payments) must still be offered these controls through some applicable risk.
+    profile = {"cloud-hosted", "builds-software", "stores-customer-data", "stores-personal-data"}
+    applicable = {ref for ref, r in shipped.risks.items() if not r.tags or set(r.tags) & profile}
+    offered = {m.control for m in shipped.mitigates if m.risk in applicable}
+    needed = {"NET-02", "PRV-02", "PRV-08", "PRV-11", "AST-02", "CRY-04", "IAM-02", "OPS-03"}
+    assert needed <= offered, sorted(needed - offered)
 
 
 def render(statement: str, frequency: str) -> str:

@@ -123,7 +123,10 @@ def test_demo_builds_a_covered_type_2_assessment(seeded) -> None:
     assert coverage.overall.total == 36
     assert coverage.overall.gap == 0
     assert coverage.unmitigated_risks == []
-    assert coverage.overall.covered >= 30
+    # Every seventh chosen control stays planned (demo.PLANNED_EVERY), so some criteria
+    # are partial by design; the rest are covered. How many depends on the library.
+    assert coverage.overall.partial > 0
+    assert coverage.overall.covered >= 0.75 * coverage.overall.total
     statements = [c.statement for c in data.controls]
     assert all("{" not in s for s in statements)
     assert any("Okta" in s for s in statements)

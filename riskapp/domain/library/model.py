@@ -43,6 +43,11 @@ RISK_CATEGORIES: tuple[str, ...] = (
     "incident-handling",
     "governance",
     "legal-privacy",
+    "processing-integrity",
+    "cloud-management-plane",
+    "email-saas-configuration",
+    "ai-ml-features",
+    "payments-billing",
 )
 DOMAINS: tuple[str, ...] = (
     "governance",
