@@ -107,3 +107,41 @@ def test_any_domain_error_is_a_clear_400(app: Flask, client, auth, make_member) 
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "The period must end after it starts. Nothing was changed." in body
+
+
+def _chunked(client, body: bytes, terminated: bool = True):
+    import io
+
+    return client.post(
+        "/sign-in",
+        input_stream=io.BytesIO(body),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True} if terminated else {},
+    )
+
+
+def test_an_oversize_chunked_body_gets_a_size_message_not_form_expired(client) -> None:
+    response = _chunked(client, b"email=a&password=" + b"x" * (10 * 1024 * 1024))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "larger than the 5 MB this server accepts" in body and "Form expired" not in body
+
+
+def test_a_small_chunked_form_is_read_whole(client, make_member) -> None:
+    from urllib.parse import urlencode
+
+    from tests.conftest import PASSWORD, csrf_token_in
+
+    member = make_member()
+    token = csrf_token_in(client.get("/sign-in").get_data(as_text=True))
+    body = urlencode({"csrf_token": token, "email": member.user.email, "password": PASSWORD})
+    response = _chunked(client, body.encode())
+    assert response.status_code == 302
+
+
+def test_a_chunked_body_the_server_did_not_terminate_asks_for_a_length(client) -> None:
+    response = _chunked(client, b"email=a&password=b", terminated=False)
+    assert response.status_code == 411

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import LengthRequired, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
 from ..domain.textsafety import strip_xml_illegal
@@ -63,8 +64,31 @@ class CleanRequest(Request):
     """
 
     def _load_form_data(self) -> None:
+        if "form" not in self.__dict__:
+            self._refuse_oversize_stream()
         super()._load_form_data()
         self.__dict__["form"] = _clean(self.__dict__["form"])
+
+    def _refuse_oversize_stream(self) -> None:
+        """Measure a body sent without a length (chunked) before parsing it.
+
+        Werkzeug cuts such a body at the size limit without saying so, and the cut
+        form then fails its CSRF check ("Form expired"); the sender should hear
+        that it was too large instead.
+        """
+        limit = self.max_content_length
+        if self.content_length is not None or limit is None or not self.want_form_data_parsed:
+            return
+        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+            return
+        if "wsgi.input_terminated" not in self.environ:
+            raise LengthRequired(
+                "This server needs to know the size of what you send; nothing was changed."
+            )
+        data = self.environ["wsgi.input"].read(limit + 1)
+        if len(data) > limit:
+            raise RequestEntityTooLarge()
+        self._cached_data = data  # parsed from here instead of the consumed stream
 
     @property
     def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
