@@ -22,7 +22,7 @@ from .library import (
     PolicyTemplate,
     Risk,
 )
-from .org import ROLES, Membership, Organization, SignInFailure, User
+from .org import ROLES, Membership, Organization, SignInFailure, SignInSession, User
 from .throttle import RateCounter
 
 __all__ = [
@@ -50,5 +50,6 @@ __all__ = [
     "Risk",
     "SelectedControl",
     "SignInFailure",
+    "SignInSession",
     "User",
 ]

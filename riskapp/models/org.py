@@ -94,3 +94,17 @@ class SignInFailure(db.Model):
         sa.DateTime(timezone=True), default=utcnow, index=True
     )
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class SignInSession(db.Model):
+    """One signed-in browser session; signing out deletes it, so its cookie opens nothing."""
+
+    __tablename__ = "sign_in_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 of the random token kept in the signed session cookie; the token itself is not stored
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

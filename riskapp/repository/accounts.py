@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.accounts.throttle import ThrottlePolicy, pause_after
-from ..models import Membership, Organization, SignInFailure, User
+from ..models import Membership, Organization, SignInFailure, SignInSession, User
 from .scoping import owned_by
 
 
@@ -114,3 +114,31 @@ def clear_failures(session: Session, scope: str, key: str) -> None:
     session.execute(
         sa.delete(SignInFailure).where(SignInFailure.scope == scope, SignInFailure.key == key)
     )
+
+
+def add_sign_in_session(session: Session, user_id: int, token_hash: str) -> None:
+    """Record a new signed-in session of this user."""
+    session.add(SignInSession(user_id=user_id, token_hash=token_hash))
+    session.flush()
+
+
+def sign_in_session_open(session: Session, user_id: int, token_hash: str) -> bool:
+    """Answer whether this user's session with this token is still open."""
+    found = session.scalar(
+        sa.select(SignInSession.id).where(
+            SignInSession.user_id == user_id, SignInSession.token_hash == token_hash
+        )
+    )
+    return found is not None
+
+
+def end_sign_in_sessions(
+    session: Session, *, token_hash: str | None = None, user_id: int | None = None
+) -> None:
+    """Delete one session (by token) or every session of a user."""
+    statement = sa.delete(SignInSession)
+    if token_hash is not None:
+        statement = statement.where(SignInSession.token_hash == token_hash)
+    if user_id is not None:
+        statement = statement.where(SignInSession.user_id == user_id)
+    session.execute(statement)

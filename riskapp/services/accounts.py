@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -119,11 +121,34 @@ def load_user(key: str) -> User | None:
     return user
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(user: User) -> str:
+    """Record a new signed-in session of `user`; return its token for the session cookie."""
+    token = secrets.token_urlsafe(32)
+    repo.add_sign_in_session(db.session, user.id, _token_hash(token))
+    return token
+
+
+def session_is_open(user_id: int, token: str | None) -> bool:
+    """Answer whether the session holding `token` was opened for this user and not ended."""
+    return bool(token) and repo.sign_in_session_open(db.session, user_id, _token_hash(str(token)))
+
+
+def end_session(token: str | None) -> None:
+    """End the session holding `token` (sign-out): its cookie opens nothing any more."""
+    if token:
+        repo.end_sign_in_sessions(db.session, token_hash=_token_hash(token))
+
+
 def _set_password(user: User, password: str) -> None:
     if found := password_problems(password, email=user.email):
         raise InvalidInput({"new_password": " ".join(found)})
     user.password_hash = hash_password(password, _hash_params())
     user.session_epoch += 1  # other sessions of this user end
+    repo.end_sign_in_sessions(db.session, user_id=user.id)
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -179,13 +179,24 @@ def _template_helpers() -> dict[str, Any]:
     }
 
 
+SESSION_TOKEN_KEY = "sid"
+
+
+def _load_user(key: str) -> User | None:
+    """Return the session's user while its sign-in session is open on the server."""
+    user = account_service.load_user(key)
+    if user is None or not account_service.session_is_open(user.id, session.get(SESSION_TOKEN_KEY)):
+        return None
+    return user
+
+
 def init_access(app: Flask) -> None:
     """Bind Flask-Login and install the sign-in gate, the audit actor and template helpers."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Please sign in to see this page."
     login_manager.login_message_category = "warning"
-    login_manager.user_loader(account_service.load_user)
+    login_manager.user_loader(_load_user)
     app.before_request(_require_sign_in)
     app.teardown_request(_end_request)
     app.context_processor(_template_helpers)

@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from ..domain.errors import InvalidInput, SignInRejected, TooManyAttempts
 from ..models import User
 from ..services import accounts
-from .access import client_address, safe_next, signed_in_user, use_organization
+from .access import SESSION_TOKEN_KEY, client_address, safe_next, signed_in_user, use_organization
 from .forms import ChangePasswordForm, SignInForm, SignUpForm, apply_problems
 from .throttling import rate_limited
 from .transactions import keep_changes
@@ -31,6 +31,7 @@ def _start_session(user: User) -> None:
     """Sign the user in on a fresh session (no state carried over from before)."""
     session.clear()
     login_user(user)
+    session[SESSION_TOKEN_KEY] = accounts.open_session(user)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -101,6 +102,7 @@ def sign_up() -> ResponseReturnValue:
 
 @bp.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
+    accounts.end_session(session.get(SESSION_TOKEN_KEY))
     logout_user()
     session.clear()
     flash("You are signed out.", "success")
