@@ -149,7 +149,9 @@ def test_the_page_shows_changes_and_filters_them(client, auth, make_member, two_
     by_owner = client.get(f"/audit/?user={owner.id}").get_data(as_text=True)
     assert "1 change." in by_owner
     kinds = client.get("/audit/?kind=membership").get_data(as_text=True)
-    assert "2 changes." in kinds and "Renamed" not in kinds
+    assert (
+        "2 changes." in kinds and "Renamed" not in kinds.split("<table")[1]
+    )  # (the filter lists it)
     today = datetime.now(UTC).date().isoformat()
     tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     assert "No change matches" in client.get(f"/audit/?start={tomorrow}").get_data(as_text=True)
@@ -174,7 +176,8 @@ def test_the_csv_download_neutralises_formulas(client, auth, two_orgs: TwoOrgs) 
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0][:3] == ["time (UTC)", "user", "action"]
     update = next(r for r in rows if r[2] == "update")
-    assert update[1] == "owner@alpha.example" and update[7:] == [
+    assert update[6] == '\'=HYPERLINK("x")'  # the assessment, by its name (neutralised)
+    assert update[1] == "owner@alpha.example" and update[8:] == [
         "name",
         "Alpha SOC 2",
         '\'=HYPERLINK("x")',
@@ -204,14 +207,15 @@ def test_csv_rows_are_one_per_field_and_all_inert() -> None:
         "assessment",
         "3",
         "3",
+        "",
         "'+cmd",
         "categories",
         '["security"]',
         '["security", "availability"]',
     ]
-    assert rows[2][7:] == ["name", "'-1", "'\tTab"]
+    assert rows[2][8:] == ["name", "'-1", "'\tTab"]
     empty = AuditRecord(datetime(2026, 3, 1, tzinfo=UTC), "x", "delete", "membership", 1, None, "")
-    assert list(audit_rows([empty]))[1][7:] == ["", "", ""]
+    assert list(audit_rows([empty]))[1][8:] == ["", "", ""]
 
 
 def test_the_command_line_is_named_as_the_actor(runner, two_orgs: TwoOrgs) -> None:
@@ -255,3 +259,37 @@ def test_before_values_are_right_even_for_objects_not_loaded_since_a_commit(
         "name": {"before": "Alpha SOC 2", "after": "Set while expired"},
         "risk_appetite": {"before": 9, "after": 12},
     }
+
+
+def test_ids_in_changes_are_shown_by_name_and_the_trail_filters_by_assessment(
+    client, auth, two_orgs
+) -> None:
+    from riskapp.domain.audit import AuditRecord, named, referenced_ids
+
+    record = AuditRecord(
+        at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC),
+        user="a@example.com",
+        action="create",
+        object_kind="selected_control",
+        object_id=7,
+        assessment_id=3,
+        summary="IAM-02",
+        changes={"control_id": {"after": 149}, "owner": {"after": "IT"}, "risk_id": {"after": 5}},
+    )
+    assert referenced_ids([record]) == {"assessment": {3}, "control": {149}, "risk": {5}}
+    shown = named(record, {("control", 149): "IAM-02 MFA enforced", ("assessment", 3): "SOC 2"})
+    assert shown.changes["control_id"] == {"after": "IAM-02 MFA enforced"}
+    assert shown.changes["risk_id"] == {"after": "#5 (deleted)"}
+    assert shown.changes["owner"] == {"after": "IT"} and shown.assessment == "SOC 2"
+
+    auth.sign_in(two_orgs.owner_a.user.email)
+    a_id = two_orgs.assessment_a.id
+    auth.post(
+        f"/assessments/{a_id}/rename", {"name": "Alpha renamed"}, token_from=f"/assessments/{a_id}"
+    )
+    page = client.get(f"/audit/?assessment={a_id}").get_data(as_text=True)
+    assert "in Alpha renamed" in page and "Alpha SOC 2" in page
+    table = page.split("<table")[1]
+    assert table.count("<tr>") - 1 == table.count("in Alpha renamed")  # every row is in it
+    other = client.get(f"/audit/?assessment={two_orgs.assessment_b.id}")
+    assert other.status_code == 200 and "Correct the filters" in other.get_data(as_text=True)

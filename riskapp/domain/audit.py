@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,14 +22,29 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
+# a recorded field that holds another object's id → the kind of object it names
+REFERENCE_FIELDS: dict[str, str] = {
+    "control_id": "control",
+    "risk_id": "risk",
+    "user_id": "user",
+    "assessment_id": "assessment",
+    "organization_id": "organization",
+    "framework_id": "framework",
+    "criterion_id": "criterion",
+    "evidence_type_id": "evidence_type",
+    "policy_id": "policy",
+}
+
+
 @dataclass(frozen=True)
 class AuditFilter:
-    """Which events to show: by whom, of which kind, between two days (both included)."""
+    """Which events to show: by whom, of which kind, in which assessment, between two days."""
 
     user_id: int | None = None
     object_kind: str | None = None
     start: date | None = None
     end: date | None = None
+    assessment_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,51 @@ class AuditRecord:
     assessment_id: int | None
     summary: str
     changes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    assessment: str = ""  # the assessment's name, when the change belongs to one
+
+
+Names = Mapping[tuple[str, int], str]
+
+
+def referenced_ids(records: Iterable[AuditRecord]) -> dict[str, set[int]]:
+    """Return, per kind of object, the ids that these records' changes and assessments name."""
+    wanted: dict[str, set[int]] = {}
+    for record in records:
+        if record.assessment_id is not None:
+            wanted.setdefault("assessment", set()).add(record.assessment_id)
+        for name, change in record.changes.items():
+            kind = REFERENCE_FIELDS.get(name)
+            if kind is None:
+                continue
+            for value in (change.get("before"), change.get("after")):
+                if isinstance(value, int) and not isinstance(value, bool):
+                    wanted.setdefault(kind, set()).add(value)
+    return wanted
+
+
+def named(record: AuditRecord, names: Names) -> AuditRecord:
+    """Return the record with every id it holds replaced by what it names ("IAM-02 MFA …").
+
+    An id whose object is gone since keeps its number, marked "(deleted)".
+    """
+
+    def label(kind: str, value: Any) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return value
+        return names.get((kind, value), f"#{value} (deleted)")
+
+    changes = {
+        name: {side: label(REFERENCE_FIELDS[name], v) for side, v in change.items()}
+        if name in REFERENCE_FIELDS
+        else change
+        for name, change in record.changes.items()
+    }
+    assessment = (
+        names.get(("assessment", record.assessment_id), f"#{record.assessment_id} (deleted)")
+        if record.assessment_id is not None
+        else ""
+    )
+    return replace(record, changes=changes, assessment=assessment)
 
 
 def show_value(value: Any) -> str:

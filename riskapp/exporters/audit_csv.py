@@ -16,6 +16,7 @@ HEADER = (
     "object kind",
     "object id",
     "assessment id",
+    "assessment",
     "object",
     "field",
     "before",
@@ -34,6 +35,7 @@ def audit_rows(records: Iterable[AuditRecord]) -> Iterator[list[str]]:
             r.object_kind,
             "" if r.object_id is None else str(r.object_id),
             "" if r.assessment_id is None else str(r.assessment_id),
+            r.assessment,
             r.summary,
         ]
         fields = sorted(r.changes.items()) or [("", {})]

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain.audit import AuditFilter, AuditRecord
-from ..models import AuditEvent, User
+from ..models import (
+    Assessment,
+    AuditEvent,
+    Control,
+    Criterion,
+    EvidenceType,
+    Framework,
+    Membership,
+    Organization,
+    PolicyTemplate,
+    Risk,
+    User,
+)
 from .scoping import owned_by
 
 
 def _filtered(query: sa.Select, f: AuditFilter) -> sa.Select:
     if f.user_id is not None:
         query = query.where(AuditEvent.user_id == f.user_id)
+    if f.assessment_id is not None:
+        query = query.where(AuditEvent.assessment_id == f.assessment_id)
     if f.object_kind:
         query = query.where(AuditEvent.object_kind == f.object_kind)
     if f.start is not None:
@@ -71,3 +86,72 @@ def actors(session: Session, organization_id: int) -> list[User]:
     """Return the users who appear in the organisation's trail, by email."""
     ids = owned_by(AuditEvent, organization_id).with_only_columns(AuditEvent.user_id).distinct()
     return list(session.scalars(sa.select(User).where(User.id.in_(ids)).order_by(User.email)))
+
+
+def reference_names(
+    session: Session, organization_id: int, wanted: Mapping[str, set[int]]
+) -> dict[tuple[str, int], str]:
+    """Return what each (kind, id) names, one query per kind; another organisation's is left out.
+
+    Library rows (controls, risks, criteria, …) are shared or the organisation's own
+    custom ones; users are named by email only when they belong to this organisation.
+    """
+    names: dict[tuple[str, int], str] = {}
+
+    def add(kind: str, rows: Iterable[tuple[int, str]]) -> None:
+        names.update(((kind, row_id), text) for row_id, text in rows)
+
+    def ids(kind: str) -> list[int]:
+        return sorted(wanted.get(kind, ()))
+
+    if found := ids("control"):
+        add("control", _labelled(session, Control, found, Control.ref, Control.title))
+    if found := ids("risk"):
+        add("risk", _labelled(session, Risk, found, Risk.ref, Risk.title))
+    if found := ids("criterion"):
+        add("criterion", _labelled(session, Criterion, found, Criterion.ref, Criterion.title))
+    if found := ids("framework"):
+        add("framework", _labelled(session, Framework, found, Framework.name))
+    if found := ids("evidence_type"):
+        add("evidence_type", _labelled(session, EvidenceType, found, EvidenceType.ref))
+    if found := ids("policy"):
+        add("policy", _labelled(session, PolicyTemplate, found, PolicyTemplate.ref))
+    if found := ids("assessment"):
+        rows = session.execute(
+            sa.select(Assessment.id, Assessment.name).where(
+                Assessment.id.in_(found), Assessment.organization_id == organization_id
+            )
+        )
+        add("assessment", ((i, n) for i, n in rows))
+    if found := ids("organization"):
+        rows = session.execute(
+            sa.select(Organization.id, Organization.name).where(
+                Organization.id.in_(found), Organization.id == organization_id
+            )
+        )
+        add("organization", ((i, n) for i, n in rows))
+    if found := ids("user"):
+        rows = session.execute(
+            sa.select(User.id, User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(User.id.in_(found), Membership.organization_id == organization_id)
+        )
+        add("user", ((i, e) for i, e in rows))
+    return names
+
+
+def _labelled(
+    session: Session, model: Any, ids: list[int], *columns: Any
+) -> Iterator[tuple[int, str]]:
+    for row in session.execute(sa.select(model.id, *columns).where(model.id.in_(ids))):
+        yield row[0], " ".join(str(part) for part in row[1:] if part)
+
+
+def assessment_choices(session: Session, organization_id: int) -> list[tuple[int, str]]:
+    """Return (id, name) of the organisation's assessments, by name."""
+    rows = session.execute(
+        sa.select(Assessment.id, Assessment.name)
+        .where(Assessment.organization_id == organization_id)
+        .order_by(Assessment.name, Assessment.id)
+    )
+    return [(i, n) for i, n in rows]

@@ -21,10 +21,13 @@ def _filter_form() -> tuple[AuditFilterForm, AuditFilter | None]:
     form = AuditFilterForm(request.args)
     people = [(str(u.id), u.email) for u in audit.actors(current_org_id())]
     form.user.choices = choices([("", "Anyone"), *people])
+    mine = [(str(i), name) for i, name in audit.assessments_in_trail(current_org_id())]
+    form.assessment.choices = choices([("", "Any assessment"), *mine])
     if not form.validate():
         return form, None
-    user = form.user.data
+    user, assessment = form.user.data, form.assessment.data
     return form, AuditFilter(
+        assessment_id=int(assessment) if assessment and assessment.isdigit() else None,
         user_id=int(user) if user and user.isdigit() else None,
         object_kind=form.kind.data or None,
         start=form.start.data,

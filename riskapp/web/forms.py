@@ -185,6 +185,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     user = SelectField("User", choices=[], validators=[Optional()])
+    assessment = SelectField("Assessment", choices=[], validators=[Optional()])
     kind = SelectField(
         "Object kind",
         choices=choices([("", "Any kind"), *KIND_LABELS.items()]),
