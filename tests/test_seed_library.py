@@ -12,7 +12,7 @@ from riskapp.config import SEED_LIBRARY
 from riskapp.domain.library.integrity import find_violations, integrity_problems
 from riskapp.domain.library.loader import read_library
 from riskapp.domain.library.model import Library
-from riskapp.domain.statements.cadence import cadence_conflicts
+from riskapp.domain.statements.cadence import cadence_conflicts, stated_cadences
 from riskapp.domain.statements.quality import check_statement
 from riskapp.domain.statements.render import frequency_noun, render_statement
 
@@ -203,6 +203,8 @@ def test_every_statement_states_only_its_own_frequency(shipped: Library) -> None
         conflicts += [f"{control.ref}: {c}" for c in cadence_conflicts(text, control.frequency)]
         if not noun:
             assert "{frequency}" not in control.statement, control.ref
+        # The cadence is written only as {frequency}, so tailoring the frequency changes it.
+        assert stated_cadences(control.statement) == set(), control.ref
     assert conflicts == []
 
 
