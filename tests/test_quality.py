@@ -61,3 +61,16 @@ def test_named_systems_and_owner_count() -> None:
 def test_summary_counts_passing_statements() -> None:
     reports = [check_statement(GOOD), check_statement("Nothing here.")]
     assert summarise(reports) == {"passed": 1, "failed": 1, "total": 2}
+
+
+def test_a_stated_cadence_that_disagrees_with_the_frequency_is_a_finding() -> None:
+    text = GOOD.replace("Each quarter", "Each month")
+    findings = check_statement(text, frequency="quarterly").findings
+    assert [f.check for f in findings] == ["cadence"]
+    assert "Stated cadence disagrees with the frequency" in findings[0].message
+    assert "'each month' reads as monthly" in findings[0].message
+
+
+def test_the_cadence_check_runs_only_when_a_frequency_is_given() -> None:
+    assert check_statement(GOOD).passes
+    assert check_statement(GOOD, frequency="quarterly").passes

@@ -113,6 +113,22 @@ def test_the_whole_path_over_http(client, auth, two_orgs) -> None:
     quality = client.get(f"{base}/quality").get_data(as_text=True)
     assert re.search(r"<strong>\d of 1</strong> statements pass", quality)
 
+    auth.post(
+        f"{base}/controls/tailor",
+        {
+            "control": "CTL-01",
+            "statement": "Each quarter, Jo Ops reviews access to the platform; files it in Jira.",
+            "owner": "Jo Ops",
+            "frequency": "monthly",
+            "status": "implemented",
+            "na_reason": "",
+        },
+        token_from=f"{base}/controls",
+    )
+    quality = client.get(f"{base}/quality").get_data(as_text=True)
+    assert "<strong>0 of 1</strong> statements pass" in quality
+    assert "Stated cadence disagrees with the frequency: &#39;each quarter&#39; reads as" in quality
+
 
 def test_a_viewer_reads_the_steps_but_cannot_save(client, auth, two_orgs) -> None:
     a = two_orgs.assessment_a

@@ -388,3 +388,21 @@ def test_libreoffice_converts_the_workbook_and_a_policy(library: Library, tmp_pa
         pdf = out / (Path(name).stem + ".pdf")
         assert result.returncode == 0, result.stderr
         assert pdf.is_file() and pdf.stat().st_size > 1000, result.stdout + result.stderr
+
+
+def test_control_matrix_flags_a_stated_cadence_that_disagrees_with_the_frequency(
+    library: Library,
+) -> None:
+    assessment = make_assessment(
+        ControlChoice(
+            "CTL-01",
+            statement="Each quarter, the {owner} reviews access to {system} in Jira.",
+            frequency="monthly",
+        ),
+        ControlChoice("CTL-02"),
+    )
+    controls = rows(build(library, assessment)["Control matrix"])
+    assert controls[0]["Cadence check"] == (
+        "'each quarter' reads as quarterly, but the frequency is monthly"
+    )
+    assert controls[1]["Cadence check"] is None

@@ -273,7 +273,16 @@ def quality_page(row: Assessment) -> dict[str, Any]:
         .order_by(SelectedControl.id)
     ).all()
     reports = [
-        (s, check_statement(s.statement, known_systems=systems, owner=s.owner, ref=s.control.ref))
+        (
+            s,
+            check_statement(
+                s.statement,
+                known_systems=systems,
+                owner=s.owner,
+                ref=s.control.ref,
+                frequency=s.frequency or s.control.frequency,
+            ),
+        )
         for s in selected
     ]
     return {"reports": reports, "summary": summarise([r for _, r in reports])}

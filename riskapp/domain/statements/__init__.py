@@ -1,1 +1,1 @@
-"""Control statements: rendering placeholders and the statement-quality checks."""
+"""Control statements: rendering placeholders, the quality checks and the stated-cadence rule."""

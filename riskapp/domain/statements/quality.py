@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .cadence import cadence_conflicts
+
 ROLE_WORDS = (
     "manager",
     "lead",
@@ -400,6 +402,9 @@ SUGGESTIONS = {
     "system": "Name the system or scope, e.g. 'in the production AWS account' or 'for all "
     "laptops'.",
     "evidence": "Say what evidence remains, e.g. 'and records the sign-off in Jira'.",
+    "cadence": "Make the text and the frequency agree: write 'each {frequency}' for the "
+    "control's own cadence, change the frequency to the step an auditor samples, or split "
+    "the control in two.",
 }
 
 
@@ -438,9 +443,18 @@ def _vague_terms(text: str) -> list[str]:
 
 
 def check_statement(
-    text: str, *, known_systems: Sequence[str] = (), owner: str = "", ref: str = ""
+    text: str,
+    *,
+    known_systems: Sequence[str] = (),
+    owner: str = "",
+    ref: str = "",
+    frequency: str = "",
 ) -> StatementReport:
-    """Check one (tailored) statement; `known_systems` and `owner` count as found when named."""
+    """Check one (tailored) statement; `known_systems` and `owner` count as found when named.
+
+    When `frequency` is given, every cadence the text states must be that frequency
+    (see `cadence.cadence_conflicts`); each disagreement is a "cadence" finding.
+    """
     lowered = " ".join(text.lower().split())
     findings: list[Finding] = []
     checks = {
@@ -461,6 +475,15 @@ def check_statement(
     for check, found in checks.items():
         if not found:
             findings.append(Finding(check, labels[check], SUGGESTIONS[check]))
+    if frequency:
+        for conflict in cadence_conflicts(text, frequency):
+            findings.append(
+                Finding(
+                    "cadence",
+                    f"Stated cadence disagrees with the frequency: {conflict}.",
+                    SUGGESTIONS["cadence"],
+                )
+            )
     for term in _vague_terms(lowered):
         findings.append(
             Finding(
