@@ -191,15 +191,22 @@ def test_user_text_is_neutralised_and_cleaned(library: Library) -> None:
         ws[f"{column_of(ws, 'Tailored statement')}2"],
         ws[f"{column_of(ws, 'Owner')}2"],
     )
-    assert (statement.value, statement.data_type) == ("'" + FORMULA, "s")
-    assert owner.value == "Ops Lead"
-    assert ws[f"{column_of(ws, 'Tailored statement')}3"].value == "'@SUM(A1)"
-    assert ws[f"{column_of(ws, 'Owner')}3"].value == "'+44 20 7946 0000"
+    # kept as typed, stored as text, and quote-prefixed so editing the cell never runs it
+    assert (statement.value, statement.data_type, statement.quotePrefix) == (FORMULA, "s", True)
+    assert (owner.value, owner.quotePrefix) == ("Ops Lead", False)
+    for column, row, typed in [
+        ("Tailored statement", 3, "@SUM(A1)"),
+        ("Owner", 3, "+44 20 7946 0000"),
+    ]:
+        cell = ws[f"{column_of(ws, column)}{row}"]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (typed, "s", True)
     risk = wb["Risk register"]
     rationale = risk[f"{column_of(risk, 'Rationale')}2"]
     assert (rationale.value, rationale.data_type) == ("#N/A", "s")
-    assert risk[f"{column_of(risk, 'Owner')}2"].value == "'-1"
-    assert wb["Summary"]["B3"].value == '\'=HYPERLINK("http://x")'
+    owner_cell = risk[f"{column_of(risk, 'Owner')}2"]
+    assert (owner_cell.value, owner_cell.quotePrefix) == ("-1", True)
+    org = wb["Summary"]["B3"]
+    assert (org.value, org.quotePrefix) == ('=HYPERLINK("http://x")', True)
     for sheet in wb:
         for row in sheet.iter_rows():
             assert not any(cell.data_type == "f" for cell in row), sheet.title
@@ -406,3 +413,22 @@ def test_control_matrix_flags_a_stated_cadence_that_disagrees_with_the_frequency
         "'each quarter' reads as quarterly, but the frequency is monthly"
     )
     assert controls[1]["Cadence check"] is None
+
+
+def test_streamed_evidence_plan_cells_are_quote_prefixed_not_rewritten(library: Library) -> None:
+    assessment = make_assessment(ControlChoice("CTL-01", owner='=HYPERLINK("http://x")'))
+    plan = build(library, assessment)["Evidence plan"]
+    owners = [
+        plan.cell(row=r, column=6)
+        for r in range(2, plan.max_row + 1)
+        if plan.cell(row=r, column=1).value == "CTL-01"
+    ]
+    assert owners
+    for cell in owners:
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (
+            '=HYPERLINK("http://x")',
+            "s",
+            True,
+        )
+    plain = plan.cell(row=2, column=4)
+    assert plain.quotePrefix is False

@@ -15,13 +15,29 @@ def strip_xml_illegal(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
+def looks_like_formula(text: str) -> bool:
+    """Answer whether a spreadsheet would run this text as a formula if it were typed in."""
+    return text.startswith(FORMULA_STARTS)
+
+
+def cell_text(value: object) -> tuple[str, bool]:
+    """Return user text for a workbook cell, as typed but clean, and whether to quote-prefix it.
+
+    A quote-prefixed cell (Excel's "quotePrefix" style) is shown and edited as
+    text, never run, without changing what the user typed; CSV has no styles,
+    so CSV fields use `spreadsheet_text` and its visible apostrophe instead.
+    """
+    text = strip_xml_illegal("" if value is None else str(value))
+    return text, looks_like_formula(text)
+
+
 def neutralise_formula(text: str) -> str:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if text.startswith(FORMULA_STARTS):
+    if looks_like_formula(text):
         return "'" + text
     return text
 
 
 def spreadsheet_text(value: object) -> str:
-    """Return user text ready for a spreadsheet cell or CSV field: clean and inert."""
+    """Return user text ready for a CSV field: clean and inert (a leading apostrophe)."""
     return neutralise_formula(strip_xml_illegal("" if value is None else str(value)))

@@ -7,7 +7,7 @@ using the styles the sheet's openpyxl columns registered; `splice` inserts
 them into the saved workbook, before the sheet's `</sheetData>`. Everything
 else (header, frozen panes, widths, filter, conditional formatting, data
 validation) is still openpyxl's own output. Text goes through
-`spreadsheet_text` exactly as in `Sheet.append`.
+`cell_text` exactly as in `Sheet.append` (quote-prefix style where it could run).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from ..domain.textsafety import spreadsheet_text
+from ..domain.textsafety import cell_text
 from ._xlsx_style import Sheet
 
 FLUSH_ROWS = 2000
@@ -32,14 +32,16 @@ SHEET_DATA_END = b"</sheetData>"
 
 
 @lru_cache(maxsize=8192)
-def _inline_text(value: str) -> str:
-    text = spreadsheet_text(value)[:32767]
+def _inline_text(value: str) -> tuple[str, bool]:
+    """Return the cell's inline-string XML, and whether the cell needs the quote-prefix style."""
+    text, quoted = cell_text(value)
+    text = text[:32767]
     escaped = (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     )
     if text != text.strip():
-        return f'<is><t xml:space="preserve">{escaped}</t></is>'
-    return f"<is><t>{escaped}</t></is>"
+        return f'<is><t xml:space="preserve">{escaped}</t></is>', quoted
+    return f"<is><t>{escaped}</t></is>", quoted
 
 
 class StreamedRows:
@@ -48,6 +50,7 @@ class StreamedRows:
     def __init__(self, sheet: Sheet) -> None:
         self.sheet = sheet
         self._styles = [template.style_id for template in sheet._templates]
+        self._quoted_styles = [template.style_id for template in sheet._quoted]
         self._letters = [get_column_letter(i) for i in range(1, len(sheet.columns) + 1)]
         self._file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115  (closed by splice)
         self._pending: list[str] = []
@@ -61,13 +64,15 @@ class StreamedRows:
         self.sheet.rows += 1
         r = self.sheet.rows
         cells = []
-        for letter, style, value in zip(self._letters, self._styles, values, strict=True):
+        for letter, style, quoted_style, value in zip(
+            self._letters, self._styles, self._quoted_styles, values, strict=True
+        ):
             if value is None or value == "":
                 continue
             if isinstance(value, bool) or not isinstance(value, (int, float, date, datetime)):
-                cells.append(
-                    f'<c r="{letter}{r}" s="{style}" t="inlineStr">{_inline_text(value)}</c>'
-                )
+                xml, quoted = _inline_text(value)
+                s = quoted_style if quoted else style
+                cells.append(f'<c r="{letter}{r}" s="{s}" t="inlineStr">{xml}</c>')
             elif isinstance(value, (date, datetime)):
                 cells.append(f'<c r="{letter}{r}" s="{style}"><v>{to_excel(value)}</v></c>')
             else:

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..domain.textsafety import spreadsheet_text
+from ..domain.textsafety import cell_text
 
 TEXT = "text"
 WRAP = "wrap"
@@ -60,6 +60,23 @@ class Column:
     kind: str = TEXT
 
 
+def _quote_prefixed(template: Any) -> Any:
+    cell = WriteOnlyCell(template.parent)
+    cell._style = copy(template._style)
+    cell.quotePrefix = True
+    return cell
+
+
+def text_cell(ws: Any, value: object) -> Any:
+    """Return a text cell holding user text as typed: clean, and quote-prefixed if it could run."""
+    text, quoted = cell_text(value)
+    cell = WriteOnlyCell(ws, text)
+    if quoted:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
 def _styled(ws: Any, alignment: Alignment | None = None, number_format: str = "") -> Any:
     cell = WriteOnlyCell(ws)
     if alignment is not None:
@@ -92,11 +109,12 @@ class Sheet:
             self.ws.freeze_panes = freeze
         self.ws.page_setup.orientation = "landscape"
         self._templates = [self._template(c.kind) for c in self.columns]
+        self._quoted = [_quote_prefixed(t) for t in self._templates]
         if header:
             self.ws.print_title_rows = "1:1"
             cells = []
             for index, column in enumerate(self.columns):
-                cell = WriteOnlyCell(self.ws, spreadsheet_text(column.header))
+                cell = text_cell(self.ws, column.header)
                 cell.font = HEADER_FONT
                 cell.fill = HEADER_FILL
                 custom = header_alignment[index] if header_alignment else None
@@ -117,14 +135,15 @@ class Sheet:
 
     def _cell(self, index: int, value: Any) -> Any:
         cell = WriteOnlyCell(self.ws)
-        cell._style = copy(self._templates[index]._style)
         if isinstance(value, (int, float, date, datetime)) and not isinstance(value, bool):
+            cell._style = copy(self._templates[index]._style)
             cell.value = value
-        else:
-            text = spreadsheet_text(value)
-            cell.value = text
-            if text in ERROR_CODES:
-                cell.data_type = "s"
+            return cell
+        text, quoted = cell_text(value)
+        cell._style = copy((self._quoted if quoted else self._templates)[index]._style)
+        cell.value = text
+        if quoted or text in ERROR_CODES:
+            cell.data_type = "s"  # stored as text, whatever it looks like
         return cell
 
     def append(self, values: Sequence[Any]) -> None:

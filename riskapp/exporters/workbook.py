@@ -2,7 +2,8 @@
 
 `build_workbook` takes domain data and returns the .xlsx bytes; the web view
 sends them and the CLI writes them. Every text cell goes through
-`spreadsheet_text` (formulas neutralised, XML-illegal characters removed);
+`cell_text`: XML-illegal characters removed, and text a spreadsheet would run
+as a formula kept as typed in a quote-prefixed (text-only) cell;
 statuses, treatments and bands carry drop-downs and conditional colours that
 follow the user's edits.
 """
@@ -15,7 +16,6 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from ..domain.assessment.model import STATUSES, TREATMENTS, AssessmentData, with_custom_content
@@ -24,7 +24,7 @@ from ..domain.assessment.selection import EdgeIndex, selected_controls
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage
 from ..domain.evidence.plan import EVIDENCE_STATUSES
 from ..domain.library.model import CONTROL_TYPES, FREQUENCIES, NATURES, Library
-from ..domain.textsafety import spreadsheet_text, strip_xml_illegal
+from ..domain.textsafety import strip_xml_illegal
 from ._xlsx_sheets import (
     RiskLine,
     risk_lines,
@@ -34,7 +34,18 @@ from ._xlsx_sheets import (
     write_risk_register,
 )
 from ._xlsx_stream import splice
-from ._xlsx_style import BOLD, NUMBER, PERCENT, TEXT, TITLE_FONT, WRAP, Column, Sheet, list_source
+from ._xlsx_style import (
+    BOLD,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    TITLE_FONT,
+    WRAP,
+    Column,
+    Sheet,
+    list_source,
+    text_cell,
+)
 
 LISTS_SHEET = "Lists"
 REPORT_TYPES = {"type1": "Type 1", "type2": "Type 2"}
@@ -214,7 +225,7 @@ def _write_summary(
 
 
 def _bold(sheet: Sheet, text: str, font: Font = BOLD) -> None:
-    cell = WriteOnlyCell(sheet.ws, spreadsheet_text(text))
+    cell = text_cell(sheet.ws, text)
     cell.font = font
     sheet.append_cells([cell])
 
