@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
 import pytest
 import sqlalchemy as sa
 
@@ -62,25 +66,91 @@ def test_an_owner_adds_an_existing_user_with_a_role(auth, two_orgs: TwoOrgs) -> 
     assert f"{outsider} is already a member of Alpha Ltd." in response.get_data(as_text=True)
 
 
-def test_adding_a_person_without_an_account_needs_an_initial_password(
-    app, auth, two_orgs: TwoOrgs
+def _invite(auth, email: str = "new@alpha.example", role: str = "auditor") -> str:
+    """Invite `email` as the signed-in owner; return the link shown once on the page."""
+    response = auth.post("/org/members", {"email": email, "role": role})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f"An invitation for <strong>{email}</strong>" in page
+    found = re.search(r'id="invite-link"[^>]*value="([^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+def test_a_person_without_an_account_is_invited_and_sets_their_own_password(
+    app, client, auth, two_orgs: TwoOrgs
 ) -> None:
     auth.sign_in(two_orgs.owner_a.user.email)
     response = auth.post("/org/members", {"email": "new-at-alpha", "role": "auditor"})
     assert "Enter an email address like name@example.com." in response.get_data(as_text=True)
-    response = auth.post("/org/members", {"email": "new@alpha.example", "role": "auditor"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
-    assert "No account uses this email." in page and 'value="new@alpha.example"' in page
-    response = auth.post(
-        "/org/members",
-        {"email": "new@alpha.example", "role": "auditor", "initial_password": PASSWORD},
-    )
-    assert response.status_code == 302
+    link = _invite(auth)
+    path = urlsplit(link).path
+    assert path.startswith("/invitations/")
+    assert "new@alpha.example" in members_page(client)  # waiting, with a withdraw button
+    assert path.rsplit("/", 1)[1] not in members_page(client)  # the link is shown only once
+
     newcomer = AuthActions(app.test_client())
-    assert newcomer.sign_in("new@alpha.example").status_code == 302
-    page = newcomer.client.get("/audit/").get_data(as_text=True)
-    assert "Audit trail of Alpha Ltd" in page
+    page = newcomer.client.get(path).get_data(as_text=True)
+    assert "Join Alpha Ltd" in page and "<strong>auditor</strong>" in page
+    short = newcomer.post(path, {"password": "short", "confirm": "short"}, token_from=path)
+    assert short.status_code == 422
+    joined = newcomer.post(
+        path, {"name": "Nia", "password": PASSWORD, "confirm": PASSWORD}, token_from=path
+    )
+    assert joined.status_code == 302
+    assert "Audit trail of Alpha Ltd" in newcomer.client.get("/audit/").get_data(as_text=True)
+    roles = {m.user.email: m.role for m in orgs.members(two_orgs.a.id)}
+    assert roles["new@alpha.example"] == "auditor"
+    # single use: the same link opens nothing now
+    again = AuthActions(app.test_client()).client.get(path)
+    assert again.status_code == 410 and "does not work any more" in again.get_data(as_text=True)
+
+
+def test_an_invitation_expires_and_a_withdrawn_one_stops_working(
+    app, client, auth, two_orgs: TwoOrgs
+) -> None:
+    from riskapp.models import Invitation
+
+    auth.sign_in(two_orgs.owner_a.user.email)
+    first = urlsplit(_invite(auth, "late@alpha.example")).path
+    invitation = db.session.query(Invitation).filter_by(email="late@alpha.example").one()
+    invitation.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    assert app.test_client().get(first).status_code == 410
+
+    second = urlsplit(_invite(auth, "gone@alpha.example")).path
+    pending = db.session.query(Invitation).filter_by(email="gone@alpha.example").one()
+    withdrawn = auth.post(f"/org/invitations/{pending.id}/withdraw", token_from="/org/members")
+    assert withdrawn.status_code == 302
+    assert app.test_client().get(second).status_code == 410
+    assert db.session.query(User).filter_by(email="gone@alpha.example").count() == 0
+
+
+def test_inviting_again_leaves_only_the_newest_link_working(app, auth, two_orgs: TwoOrgs) -> None:
+    auth.sign_in(two_orgs.owner_a.user.email)
+    old = urlsplit(_invite(auth, "twice@alpha.example")).path
+    new = urlsplit(_invite(auth, "twice@alpha.example")).path
+    assert app.test_client().get(old).status_code == 410
+    assert app.test_client().get(new).status_code == 200
+
+
+def test_someone_with_an_account_signs_in_to_join_and_only_as_that_address(
+    app, auth, two_orgs: TwoOrgs, make_user
+) -> None:
+    auth.sign_in(two_orgs.owner_a.user.email)
+    path = urlsplit(_invite(auth, "later@alpha.example", "editor")).path
+    make_user(email="later@alpha.example")  # they signed up elsewhere in the meantime
+    other = AuthActions(app.test_client())
+    other.sign_in(two_orgs.viewer_b.user.email)
+    refused = other.post(path, {}, token_from=path)
+    assert refused.status_code == 422 and "This invitation is for later@alpha.example" in (
+        refused.get_data(as_text=True)
+    )
+    invitee = AuthActions(app.test_client())
+    assert "Sign in" in invitee.client.get(path).get_data(as_text=True)
+    invitee.sign_in("later@alpha.example")
+    assert invitee.post(path, {}, token_from=path).status_code == 302
+    roles = {m.user.email: m.role for m in orgs.members(two_orgs.a.id)}
+    assert roles["later@alpha.example"] == "editor"
 
 
 def test_an_owner_changes_a_role(client, auth, two_orgs: TwoOrgs) -> None:

@@ -22,6 +22,21 @@ from riskapp.web.security import CONTENT_SECURITY_POLICY
 from riskapp.web.uploads import check_upload
 from tests.conftest import AuthActions, TwoOrgs
 
+
+def _invitation_of(w: TwoOrgs) -> int:
+    """Return the id of a pending invitation to organisation A (made on first use)."""
+    from riskapp.models import Invitation
+    from riskapp.services import organizations
+
+    found = db.session.query(Invitation).filter_by(organization_id=w.a.id).first()
+    if found is None:
+        added = organizations.add_member(w.a.id, "invitee@alpha.example", "viewer")
+        db.session.commit()
+        assert added.invitation is not None
+        found = added.invitation
+    return found.id
+
+
 # Every route that takes an id: how to aim it at organisation A's object.
 Target = Callable[[TwoOrgs], dict[str, int]]
 SCOPED: dict[str, Target] = {
@@ -31,6 +46,7 @@ SCOPED: dict[str, Target] = {
     "assessments.delete": lambda w: {"assessment_id": w.assessment_a.id},
     "org.change_role": lambda w: {"membership_id": w.viewer_a.id},
     "org.remove_member": lambda w: {"membership_id": w.viewer_a.id},
+    "org.withdraw_invitation": lambda w: {"invitation_id": _invitation_of(w)},
     "org.switch": lambda w: {"organization_id": w.a.id},
     "exports.workbook": lambda w: {"assessment_id": w.assessment_a.id},
     "exports.policies": lambda w: {"assessment_id": w.assessment_a.id},
@@ -89,6 +105,7 @@ LIBRARY_ARGS: dict[str, dict[str, str]] = {
     "library.evidence": {"ref": "EV-ONE"},
     "library.policy": {"ref": "POL-ONE"},
     "static": {"filename": "css/app.css"},
+    "auth.invitation": {"token": "no-such-invitation-token-0123456789abcdefghijk"},
 }
 
 
@@ -147,13 +164,11 @@ def test_a_member_of_b_gets_404_for_every_object_of_a(
     app: Flask, client, auth: AuthActions, two_orgs: TwoOrgs
 ) -> None:
     auth.sign_in(two_orgs.owner_b.user.email)
+    targets = [(rule, _url(app, rule, two_orgs)) for rule in _rules(app) if rule.endpoint in SCOPED]
     before = _state()
     names = (two_orgs.a.name, two_orgs.assessment_a.name)
     tried = 0
-    for rule in _rules(app):
-        if rule.endpoint not in SCOPED:
-            continue
-        url = _url(app, rule, two_orgs)
+    for rule, url in targets:
         for method in _methods(rule):
             if method == "GET":
                 response = client.get(url)
@@ -190,7 +205,13 @@ def test_the_same_id_routes_work_for_a_member_of_a(
 def test_every_page_but_the_public_ones_requires_sign_in(
     app: Flask, client, two_orgs: TwoOrgs
 ) -> None:
-    assert {"auth.sign_in", "auth.sign_up", "main.healthz", "static"} == PUBLIC_ENDPOINTS
+    assert {
+        "auth.sign_in",
+        "auth.sign_up",
+        "auth.invitation",  # the invitation link: the token is the credential
+        "main.healthz",
+        "static",
+    } == PUBLIC_ENDPOINTS
     for rule in _rules(app):
         if rule.endpoint in PUBLIC_ENDPOINTS:
             continue
@@ -212,12 +233,11 @@ def test_every_post_without_a_csrf_token_is_rejected_with_400(
 ) -> None:
     assert app.config["WTF_CSRF_ENABLED"] is not False
     auth.sign_in(two_orgs.owner_a.user.email)
+    writes = [r for r in _rules(app) if _methods(r) & {"POST", "PUT", "DELETE", "PATCH"}]
+    targets = [(rule, _url(app, rule, two_orgs)) for rule in writes]
     before = _state()
     posts = 0
-    for rule in _rules(app):
-        if not _methods(rule) & {"POST", "PUT", "DELETE", "PATCH"}:
-            continue
-        url = _url(app, rule, two_orgs)
+    for rule, url in targets:
         response = client.post(url, data=CHANGES.get(rule.endpoint, {"name": "x"}))
         assert response.status_code == 400, f"POST {url} without a token"
         assert "security token is missing" in response.get_data(as_text=True)
@@ -249,6 +269,7 @@ def test_no_get_changes_data(app: Flask, client, auth: AuthActions, two_orgs: Tw
         ("org.add_member", {"email": "x@example.com", "role": "owner"}),
         ("org.change_role", {"role": "owner"}),
         ("org.remove_member", {}),
+        ("org.withdraw_invitation", {}),
     ],
 )
 def test_a_viewer_cannot_change_data(
@@ -256,8 +277,9 @@ def test_a_viewer_cannot_change_data(
 ) -> None:
     auth.sign_in(two_orgs.viewer_a.user.email)
     rule = next(r for r in _rules(app) if r.endpoint == endpoint and "POST" in _methods(r))
+    url = _url(app, rule, two_orgs)
     before = _state()
-    response = auth.post(_url(app, rule, two_orgs), data)
+    response = auth.post(url, data)
     body = response.get_data(as_text=True)
     assert response.status_code == 403
     assert "Not allowed" in body and "As viewer of Alpha Ltd you cannot" in body

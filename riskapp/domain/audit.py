@@ -13,6 +13,7 @@ ACTIONS: tuple[str, ...] = ("create", "update", "delete")
 KIND_LABELS: dict[str, str] = {
     "organization": "Organisation",
     "membership": "Membership",
+    "invitation": "Invitation",
     "assessment": "Assessment",
     "assessed_risk": "Assessed risk",
     "selected_control": "Selected control",

@@ -50,6 +50,16 @@ class LastOwner(RuleViolation):
         )
 
 
+class InvitationInvalid(RiskappError):
+    """An invitation link that is unknown, used, withdrawn or expired."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This invitation link does not work any more: it was used, withdrawn or has "
+            "expired. Ask an owner of the organisation for a new one."
+        )
+
+
 class SignInRejected(RiskappError):
     """The email and password do not match an active account."""
 

@@ -22,12 +22,21 @@ from .library import (
     PolicyTemplate,
     Risk,
 )
-from .org import ROLES, Membership, Organization, SignInFailure, SignInSession, User
+from .org import (
+    ROLES,
+    Invitation,
+    Membership,
+    Organization,
+    SignInFailure,
+    SignInSession,
+    User,
+)
 from .throttle import RateCounter
 
 __all__ = [
     "ApplicabilityTag",
     "IMPLEMENTATION_STATUSES",
+    "Invitation",
     "REPORT_TYPES",
     "ROLES",
     "TREATMENTS",

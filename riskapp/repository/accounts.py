@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.accounts.throttle import ThrottlePolicy, pause_after
-from ..models import Membership, Organization, SignInFailure, SignInSession, User
+from ..models import Invitation, Membership, Organization, SignInFailure, SignInSession, User
 from .scoping import owned_by
 
 
@@ -142,3 +142,28 @@ def end_sign_in_sessions(
     if user_id is not None:
         statement = statement.where(SignInSession.user_id == user_id)
     session.execute(statement)
+
+
+def invitation_by_token_hash(session: Session, token_hash: str) -> Invitation | None:
+    """Return the invitation whose link carries this token, organisation loaded."""
+    return session.scalar(
+        sa.select(Invitation)
+        .options(selectinload(Invitation.organization))
+        .where(Invitation.token_hash == token_hash)
+    )
+
+
+def open_invitations(session: Session, organization_id: int, now: datetime) -> list[Invitation]:
+    """Return the organisation's invitations not yet accepted, withdrawn or expired."""
+    return list(
+        session.scalars(
+            sa.select(Invitation)
+            .where(
+                Invitation.organization_id == organization_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.withdrawn_at.is_(None),
+                Invitation.expires_at > now,
+            )
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        )
+    )

@@ -32,6 +32,7 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    Invitation,
     Membership,
     Organization,
     Risk,
@@ -50,6 +51,7 @@ _GONE_ORGS = "_audit_deleted_orgs"
 OBJECT_KINDS: dict[type, str] = {
     Organization: "organization",
     Membership: "membership",
+    Invitation: "invitation",
     Assessment: "assessment",
     AssessedRisk: "assessed_risk",
     SelectedControl: "selected_control",
@@ -62,7 +64,7 @@ OBJECT_KINDS: dict[type, str] = {
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)
-UNRECORDED_FIELDS = frozenset({"id", "created_at", "updated_at"})
+UNRECORDED_FIELDS = frozenset({"id", "created_at", "updated_at", "token_hash"})
 
 
 def set_actor(session: Session, user_id: int | None, label: str) -> None:
@@ -170,7 +172,7 @@ def _snapshot(obj: object, *, deleted: bool) -> dict[str, dict[str, Any]]:
 def _organization_and_assessment(conn: sa.Connection, obj: Any) -> tuple[int | None, int | None]:
     if isinstance(obj, Organization):
         return obj.id, None
-    if isinstance(obj, Membership):
+    if isinstance(obj, Membership | Invitation):
         return obj.organization_id, None
     if isinstance(obj, Assessment):
         return obj.organization_id, obj.id
@@ -186,6 +188,8 @@ def _summary(conn: sa.Connection, obj: Any) -> str:
     if isinstance(obj, Membership):
         email = conn.scalar(sa.select(User.email).where(User.id == obj.user_id))
         return f"{email or 'user ' + str(obj.user_id)} as {obj.role}"
+    if isinstance(obj, Invitation):
+        return f"{obj.email} as {obj.role}"
     if isinstance(obj, AssessedRisk):
         return conn.scalar(sa.select(Risk.ref).where(Risk.id == obj.risk_id)) or ""
     if isinstance(obj, SelectedControl):

@@ -22,6 +22,7 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    Invitation,
     Membership,
     Organization,
     Risk,
@@ -31,7 +32,7 @@ from ..models import (
 T = TypeVar("T")
 
 # Rows that carry organization_id themselves.
-DIRECT: tuple[type, ...] = (Membership, Assessment, AuditEvent)
+DIRECT: tuple[type, ...] = (Membership, Invitation, Assessment, AuditEvent)
 # Rows that belong to an assessment (custom library rows only when assessment_id is set).
 UNDER_ASSESSMENT: tuple[type, ...] = (
     AssessedRisk,
@@ -48,6 +49,7 @@ ORG_OWNED: tuple[type, ...] = (Organization, *DIRECT, *UNDER_ASSESSMENT)
 KINDS: dict[type, str] = {
     Organization: "organisation",
     Membership: "member",
+    Invitation: "invitation",
     Assessment: "assessment",
     AuditEvent: "audit event",
     AssessedRisk: "assessed risk",

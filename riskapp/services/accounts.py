@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import current_app
 
+from ..domain.accounts.invitations import PENDING, invitation_state, token_hash
 from ..domain.accounts.names import email_problem, name_problem
 from ..domain.accounts.passwords import burn_time, hash_password, password_problems, verify_password
 from ..domain.accounts.roles import OWNER, check_role
 from ..domain.accounts.throttle import ACCOUNT_POLICY, ADDRESS_POLICY, minutes_left
-from ..domain.errors import InvalidInput, SignInRejected, TooManyAttempts
+from ..domain.errors import InvalidInput, InvitationInvalid, SignInRejected, TooManyAttempts
 from ..extensions import db
-from ..models import Membership, Organization, User
+from ..models import Invitation, Membership, Organization, User
 from ..repository import accounts as repo
 from ..repository.auditing import acting_as
 
@@ -200,3 +201,71 @@ def create_user(
         db.session.add(Membership(user=user, organization=org, role=role))
         db.session.flush()
     return user, org, not matches
+
+
+def open_invitation(token: str, now: datetime | None = None) -> Invitation:
+    """Return the pending invitation this link's token opens, or raise InvitationInvalid."""
+    if not token or len(token) > 100:
+        raise InvitationInvalid()
+    found = repo.invitation_by_token_hash(db.session, token_hash(token))
+    now = now or datetime.now(UTC)
+    if (
+        found is None
+        or invitation_state(now, _utc(found.expires_at), found.accepted_at, found.withdrawn_at)
+        != PENDING
+    ):
+        raise InvitationInvalid()
+    return found
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def accept_invitation(token: str, name: str, password: str) -> User:
+    """Create the invited person's account with their own password, and their membership."""
+    invitation = open_invitation(token)
+    problems = new_account_problems(invitation.email, password, name)
+    if "email" in problems:  # the account was made since: join with it instead
+        raise InvalidInput(
+            {
+                "password": f"An account already uses {invitation.email}: sign in with it, then "
+                "open this link again to join."
+            }
+        )
+    if problems:
+        raise InvalidInput(problems)
+    user = new_user(invitation.email, password, name)
+    _join(invitation, user)
+    return user
+
+
+def join_by_invitation(token: str, user: User) -> Membership:
+    """Add a signed-in user, whose email the invitation names, to its organisation."""
+    invitation = open_invitation(token)
+    if repo.normalise_email(user.email) != repo.normalise_email(invitation.email):
+        raise InvalidInput(
+            {
+                "invitation": f"This invitation is for {invitation.email}; you are signed in as "
+                f"{user.email}. Sign out and open the link again."
+            }
+        )
+    return _join(invitation, user)
+
+
+def _join(invitation: Invitation, user: User) -> Membership:
+    with acting_as(db.session, user.id, user.email):
+        member = repo.membership(db.session, user.id, invitation.organization_id)
+        if member is None:
+            member = Membership(
+                user=user, organization_id=invitation.organization_id, role=invitation.role
+            )
+            db.session.add(member)
+        invitation.accepted_at = datetime.now(UTC)
+        db.session.flush()
+    return member
+
+
+def account_exists(email: str) -> bool:
+    """Answer whether an account uses this email (for an invitation addressed to it)."""
+    return repo.user_by_email(db.session, email) is not None

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from ..domain.accounts.invitations import INVITATION_LIFETIME, new_token, token_hash
 from ..domain.accounts.names import email_problem, name_problem
 from ..domain.accounts.roles import OWNER, check_keeps_an_owner, check_role
 from ..domain.assessment.scoring import DEFAULT_BANDS, Band, format_bands, parse_bands
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, RuleViolation
 from ..domain.library.model import PLACEHOLDERS
 from ..extensions import db
-from ..models import Membership, Organization, User
+from ..models import Invitation, Membership, Organization, User
 from ..repository import accounts as repo
 from ..repository.scoping import get_owned
-from .accounts import new_account_problems, new_user
 
 # placeholders an organisation fills in once; org, owner and frequency come from elsewhere
 SETTING_KEYS: tuple[str, ...] = tuple(
@@ -79,39 +81,68 @@ def update_settings(organization_id: int, name: str, values: Mapping[str, str]) 
     return org
 
 
-def add_member(
-    organization_id: int, email: str, role: str, initial_password: str = ""
-) -> Membership:
-    """Add the account with this email to the organisation with `role`.
+@dataclass(frozen=True)
+class Added:
+    """What adding an email did: the member added, or the invitation made with its link token."""
 
-    When no account uses the email, one is created with `initial_password`
-    (for servers without public sign-up); without it, InvalidInput says so.
+    member: Membership | None = None
+    invitation: Invitation | None = None
+    token: str = ""  # shown once, in the link the owner passes on; only its hash is stored
+
+
+def add_member(
+    organization_id: int, email: str, role: str, invited_by: User | None = None
+) -> Added:
+    """Add the account with this email with `role`, or invite the person when none exists.
+
+    An invitation is a single-use link that expires after INVITATION_LIFETIME; the
+    person sets their own password with it. Inviting the same email again
+    withdraws the earlier link, so only the newest one works.
     """
     check_role(role)
     if problem := email_problem(email):
         raise InvalidInput({"email": problem})
     org = get_owned(db.session, Organization, organization_id, organization_id)
     user = repo.user_by_email(db.session, email)
-    if user is None:
-        if not initial_password:
-            raise InvalidInput(
-                {
-                    "email": "No account uses this email. Ask them to sign up, or set an "
-                    "initial password to create their account."
-                }
-            )
-        problems = new_account_problems(email, initial_password)
-        if "password" in problems:
-            problems["initial_password"] = problems.pop("password")
-        if problems:
-            raise InvalidInput(problems)
-        user = new_user(email, initial_password)
-    elif repo.membership(db.session, user.id, organization_id) is not None:
-        raise InvalidInput({"email": f"{user.email} is already a member of {org.name}."})
-    member = Membership(user=user, organization=org, role=role)
-    db.session.add(member)
+    if user is not None:
+        if repo.membership(db.session, user.id, organization_id) is not None:
+            raise InvalidInput({"email": f"{user.email} is already a member of {org.name}."})
+        member = Membership(user=user, organization=org, role=role)
+        db.session.add(member)
+        db.session.flush()
+        return Added(member=member)
+    now = datetime.now(UTC)
+    address = repo.normalise_email(email)
+    for earlier in repo.open_invitations(db.session, organization_id, now):
+        if earlier.email == address:
+            earlier.withdrawn_at = now
+    token = new_token()
+    invitation = Invitation(
+        organization=org,
+        email=address,
+        role=role,
+        token_hash=token_hash(token),
+        invited_by_id=invited_by.id if invited_by else None,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    db.session.add(invitation)
     db.session.flush()
-    return member
+    return Added(invitation=invitation, token=token)
+
+
+def open_invitations(organization_id: int) -> list[Invitation]:
+    """Return the organisation's invitations still waiting to be used, newest first."""
+    return repo.open_invitations(db.session, organization_id, datetime.now(UTC))
+
+
+def withdraw_invitation(organization_id: int, invitation_id: int) -> Invitation:
+    """Withdraw a pending invitation: its link stops working."""
+    invitation = get_owned(db.session, Invitation, invitation_id, organization_id)
+    if invitation.accepted_at is not None or invitation.withdrawn_at is not None:
+        raise RuleViolation(f"The invitation for {invitation.email} is no longer pending.")
+    invitation.withdrawn_at = datetime.now(UTC)
+    db.session.flush()
+    return invitation
 
 
 def members(organization_id: int) -> list[Membership]:

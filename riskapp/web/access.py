@@ -27,7 +27,9 @@ from ..repository.auditing import clear_actor, set_actor
 from ..services import accounts as account_service
 from .transactions import roll_back
 
-PUBLIC_ENDPOINTS = frozenset({"auth.sign_in", "auth.sign_up", "main.healthz", "static"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.sign_in", "auth.sign_up", "auth.invitation", "main.healthz", "static"}
+)
 ORG_KEY = "org_id"
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -16,11 +16,17 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
-from ..domain.errors import InvalidInput, SignInRejected, TooManyAttempts
+from ..domain.errors import InvalidInput, InvitationInvalid, SignInRejected, TooManyAttempts
 from ..models import User
 from ..services import accounts
 from .access import SESSION_TOKEN_KEY, client_address, safe_next, signed_in_user, use_organization
-from .forms import ChangePasswordForm, SignInForm, SignUpForm, apply_problems
+from .forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    SignInForm,
+    SignUpForm,
+    apply_problems,
+)
 from .throttling import rate_limited
 from .transactions import keep_changes
 
@@ -98,6 +104,49 @@ def sign_up() -> ResponseReturnValue:
     elif form.is_submitted():
         status = 422
     return render_template("auth/sign_up.html", form=form), status
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def invitation(token: str) -> ResponseReturnValue:
+    """Open an invitation: set a password (new person) or join (signed in with that email)."""
+    try:
+        invite = accounts.open_invitation(token)
+    except InvitationInvalid as exc:
+        return render_template("auth/invitation.html", invalid=str(exc)), 410
+    form = AcceptInvitationForm()
+    existing = accounts.account_exists(invite.email)
+    status = 200
+    if request.method == "POST" and current_user.is_authenticated:
+        try:
+            member = accounts.join_by_invitation(token, signed_in_user())
+        except InvalidInput as exc:
+            form.form_errors.extend(exc.problems.values())
+            status = 422
+        else:
+            use_organization(member.organization_id)
+            flash(f"You joined {invite.organization.name} as {member.role}.", "success")
+            return redirect(url_for("assessments.index"))
+    elif request.method == "POST" and not existing:
+        if form.validate_on_submit():
+            try:
+                user = accounts.accept_invitation(
+                    token, form.name.data or "", form.password.data or ""
+                )
+            except InvalidInput as exc:
+                apply_problems(form, exc.problems)
+                status = 422
+            else:
+                _start_session(user)
+                use_organization(invite.organization_id)
+                flash(
+                    f"Welcome! You joined {invite.organization.name} as {invite.role}.", "success"
+                )
+                return redirect(url_for("assessments.index"))
+        else:
+            status = 422
+    return render_template(
+        "auth/invitation.html", invite=invite, form=form, existing=existing, token=token
+    ), status
 
 
 @bp.post("/sign-out")

@@ -149,11 +149,23 @@ class AddMemberForm(FlaskForm):
         validators=[DataRequired("Enter the member's email address."), Length(max=MAX_EMAIL)],
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default="viewer")
-    initial_password = PasswordField(
-        "Initial password (only for a person without an account)",
-        validators=[Optional(), Length(max=MAX_LENGTH)],
-        description="Creates their account; give it to them privately. "
-        f"At least {MIN_LENGTH} characters.",
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(
+        "Your name",
+        validators=[Optional(), Length(max=MAX_NAME)],
+        render_kw={"autocomplete": "name"},
+    )
+    password = _password(
+        "Password", description=PASSWORD_HELP, render_kw={"autocomplete": "new-password"}
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The passwords differ."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 

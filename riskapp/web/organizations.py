@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from ..domain.accounts.roles import ROLE_DESCRIPTIONS
+from ..domain.accounts.roles import ROLE_DESCRIPTIONS, can
 from ..domain.errors import InvalidInput, NotFound, RuleViolation
 from ..services import organizations as orgs
 from .access import (
@@ -76,10 +76,14 @@ def settings() -> ResponseReturnValue:
     ), status
 
 
-def _members_page(add_form: AddMemberForm, status: int = 200) -> ResponseReturnValue:
+def _members_page(
+    add_form: AddMemberForm, status: int = 200, new_link: str = "", invited: str = ""
+) -> ResponseReturnValue:
     membership = current_membership()
     assert membership is not None
     rows = orgs.members(membership.organization_id)
+    manager = can(membership.role, "manage")
+    pending = orgs.open_invitations(membership.organization_id) if manager else []
     role_forms = {m.id: RoleForm(formdata=None, role=m.role, prefix=f"m{m.id}") for m in rows}
     return render_template(
         "org/members.html",
@@ -88,6 +92,9 @@ def _members_page(add_form: AddMemberForm, status: int = 200) -> ResponseReturnV
         add_form=add_form,
         role_forms=role_forms,
         role_descriptions=ROLE_DESCRIPTIONS,
+        invitations=pending,
+        new_link=new_link,
+        invited=invited,
     ), status
 
 
@@ -104,16 +111,30 @@ def add_member() -> ResponseReturnValue:
     if not form.validate():
         return _members_page(form, 422)
     try:
-        member = orgs.add_member(
-            current_org_id(),
-            form.email.data or "",
-            form.role.data or "",
-            form.initial_password.data or "",
+        added = orgs.add_member(
+            current_org_id(), form.email.data or "", form.role.data or "", signed_in_user()
         )
     except InvalidInput as exc:
         apply_problems(form, exc.problems)
         return _members_page(form, 422)
-    flash(f"{member.user.email} is now a member as {member.role}.", "success")
+    if added.member is not None:
+        flash(f"{added.member.user.email} is now a member as {added.member.role}.", "success")
+        return redirect(url_for("org.members"))
+    # the link is shown on this response only: its token is stored nowhere but in the link
+    assert added.invitation is not None
+    link = url_for("auth.invitation", token=added.token, _external=True)
+    return _members_page(
+        AddMemberForm(formdata=None), new_link=link, invited=added.invitation.email
+    )
+
+
+@bp.post("/org/invitations/<int:invitation_id>/withdraw")
+@permission_required("manage")
+def withdraw_invitation(invitation_id: int) -> ResponseReturnValue:
+    invitation = orgs.withdraw_invitation(current_org_id(), invitation_id)
+    flash(
+        f"The invitation for {invitation.email} is withdrawn; its link no longer works.", "success"
+    )
     return redirect(url_for("org.members"))
 
 
