@@ -37,6 +37,8 @@ class SyncReport:
     updated: Counter[str] = field(default_factory=Counter)
     retired: Counter[str] = field(default_factory=Counter)
     removed: Counter[str] = field(default_factory=Counter)
+    retired_controls: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Controls this load retired, each with its successors' refs (empty: none named)."""
 
     @property
     def changed(self) -> bool:
@@ -54,6 +56,15 @@ class SyncReport:
                 detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items()))
                 parts.append(f"{label} {detail}")
         return "; ".join(parts) if parts else "no changes"
+
+    def retired_lines(self) -> list[str]:
+        """Return one line per control this load retired, naming its successors."""
+        return [
+            f"{ref} retired, replaced by {', '.join(successors)}"
+            if successors
+            else f"{ref} retired, no successor named"
+            for ref, successors in sorted(self.retired_controls.items())
+        ]
 
 
 def _apply(row: Any, values: Mapping[str, Any]) -> bool:
@@ -100,10 +111,17 @@ def _sync_edges(
     key_columns: tuple[str, str],
     incoming: dict[tuple[int, int], dict[str, Any]],
     report: SyncReport,
+    kept_controls: set[int],
 ) -> None:
-    """Make the library's edges of one kind equal `incoming`, touching only what differs."""
+    """Make the library's edges of one kind equal `incoming`, touching only what differs.
+
+    Edges of retired controls (`kept_controls`) stay as they were when the
+    control was retired, so an assessment that still operates it keeps its coverage.
+    """
     rows = session.scalars(sa.select(model).where(model.assessment_id.is_(None))).all()
     for row in rows:
+        if row.control_id in kept_controls:
+            continue
         key = (getattr(row, key_columns[0]), getattr(row, key_columns[1]))
         values = incoming.pop(key, None)
         if values is None:
@@ -206,14 +224,17 @@ def sync_library(
         ((ref, {**asdict(r), "tags": list(r.tags)}) for ref, r in library.risks.items()),
         report,
     )
-    controls = _sync_nodes(
+    controls = _library_rows(session, Control, lambda r: r.ref)
+    was_retired = {ref for ref, row in controls.items() if row.retired}
+    _sync_nodes(
         session,
         Control,
         "controls",
-        _library_rows(session, Control, lambda r: r.ref),
+        controls,
         ((ref, asdict(c)) for ref, c in library.controls.items()),
         report,
     )
+    _record_successors(controls, library, report, was_retired)
     evidence = _sync_nodes(
         session,
         EvidenceType,
@@ -243,6 +264,7 @@ def sync_library(
     session.flush()
 
     say("mappings")
+    kept = {row.id for row in controls.values() if row.retired}
     _sync_edges(
         session,
         ControlCriterion,
@@ -255,6 +277,7 @@ def sync_library(
             for e in library.satisfies
         },
         report,
+        kept,
     )
     _sync_edges(
         session,
@@ -269,6 +292,7 @@ def sync_library(
             for e in library.mitigates
         },
         report,
+        kept,
     )
     _sync_edges(
         session,
@@ -277,6 +301,7 @@ def sync_library(
         ("control_id", "evidence_type_id"),
         {(controls[e.control].id, evidence[e.evidence].id): {} for e in library.evidenced_by},
         report,
+        kept,
     )
     _sync_edges(
         session,
@@ -288,6 +313,7 @@ def sync_library(
             for e in library.documented_in
         },
         report,
+        kept,
     )
     latest = session.scalars(
         sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
@@ -308,6 +334,40 @@ def sync_library(
         )
     session.flush()
     return report
+
+
+def _record_successors(
+    controls: dict[Hashable, Control],
+    library: dom.Library,
+    report: SyncReport,
+    was_retired: set[Hashable],
+) -> None:
+    """Name successors on retired control rows; clear them on rows back in the library.
+
+    A retired row keeps the successors it was given until a later library names
+    others for it; the version that retired it is kept the same way.
+    """
+    for ref, row in controls.items():
+        if not row.retired:
+            if row.successors or row.retired_in:
+                row.successors, row.retired_in = [], ""
+            continue
+        newly = ref not in was_retired
+        successors = list(library.meta.retired.get(str(ref), row.successors or []))
+        if row.successors != successors:
+            row.successors = successors
+            if not newly:
+                report.updated["controls"] += 1
+        if newly:
+            row.retired_in = library.meta.version
+            report.retired_controls[str(ref)] = tuple(successors)
+
+
+def latest_release(session: Session) -> LibraryRelease | None:
+    """Return the record of the last library load, or None when none was loaded."""
+    return session.scalars(
+        sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
+    ).first()
 
 
 def _fields(obj: Any, cls: type, **extra: Any) -> Any:

@@ -244,6 +244,8 @@ class LibraryMeta:
     version: str
     minimums: dict[str, int] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
+    retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Control refs this version retires, each with the refs of the controls replacing it."""
 
 
 @dataclass
@@ -261,3 +263,9 @@ class Library:
     mitigates: list[Mitigates] = field(default_factory=list)
     evidenced_by: list[EvidencedBy] = field(default_factory=list)
     documented_in: list[DocumentedIn] = field(default_factory=list)
+    retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Retired controls held in `controls` for an assessment that still selects them.
+
+    Each maps to its successors' refs. A library read from the database or a
+    folder holds none; `with_custom_content` adds an assessment's.
+    """
