@@ -131,6 +131,7 @@ CONTROL_COLUMNS = (
     Column("Risks mitigated", 16, WRAP),
     Column("Evidence types", 30, WRAP),
     Column("Policy", 28, WRAP),
+    Column("Library status", 24, WRAP),
 )
 
 
@@ -173,6 +174,7 @@ def write_control_matrix(
                 ", ".join(dict.fromkeys(e.risk for e in index.mitigates.get(control.ref, ()))),
                 "; ".join(evidence),
                 "; ".join(_policy_label(library, e.policy) for e in policies),
+                _library_status(item),
             ]
         )
     sheet.finish()
@@ -181,6 +183,14 @@ def write_control_matrix(
     sheet.choices("Frequency", source("Frequency"), "Frequency")
     sheet.choices("Type", source("Control type"), "Control type")
     sheet.choices("Nature", source("Nature"), "Nature")
+
+
+def _library_status(item: Selected) -> str:
+    """Return "retired; replaced by …" for a retired control, else "current"."""
+    if item.retirement is None:
+        return "current"
+    retired_in = f" in {item.retirement.retired_in}" if item.retirement.retired_in else ""
+    return item.retirement.label.replace("retired", f"retired{retired_in}", 1)
 
 
 def _policy_label(library: Library, ref: str) -> str:

@@ -56,18 +56,7 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
             )
         )
     for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
-        custom.controls.append(
-            dom.Control(
-                ref=c.ref,
-                title=c.title,
-                statement=c.statement,
-                domain=c.domain,
-                type=c.type,
-                nature=c.nature,
-                frequency=c.frequency,
-                owner_role=c.owner_role,
-            )
-        )
+        custom.controls.append(_domain_control(c))
     for e in session.scalars(
         sa.select(ControlCriterion)
         .where(ControlCriterion.assessment_id == assessment_id)
@@ -93,6 +82,60 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
     ):
         custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
     return custom
+
+
+def _add_retired(session: Session, custom: CustomContent, rows: list[Control]) -> None:
+    """Add retired library controls, with their mappings as kept at retirement, to `custom`."""
+    if not rows:
+        return
+    ids = [row.id for row in rows]
+    for row in rows:
+        custom.controls.append(_domain_control(row))
+        custom.retired[row.ref] = dom.Retirement(tuple(row.successors or ()), row.retired_in)
+
+    def edges(model: type) -> list:
+        return list(
+            session.scalars(
+                sa.select(model)
+                .where(model.assessment_id.is_(None), model.control_id.in_(ids))
+                .order_by(model.id)
+            )
+        )
+
+    # a mapping to an entry the library has since retired too is left out
+    for e in edges(ControlCriterion):
+        if e.criterion.retired:
+            continue
+        custom.satisfies.append(
+            dom.Satisfies(e.control.ref, e.criterion.framework.slug, e.criterion.ref, e.strength)
+        )
+    for e in edges(ControlRisk):
+        if e.risk.retired:
+            continue
+        custom.mitigates.append(
+            dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
+        )
+    for e in edges(ControlEvidence):
+        if e.evidence_type.retired:
+            continue
+        custom.evidenced_by.append(dom.EvidencedBy(e.control.ref, e.evidence_type.ref))
+    for e in edges(ControlPolicy):
+        if e.policy.retired:
+            continue
+        custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
+
+
+def _domain_control(c: Control) -> dom.Control:
+    return dom.Control(
+        ref=c.ref,
+        title=c.title,
+        statement=c.statement,
+        domain=c.domain,
+        type=c.type,
+        nature=c.nature,
+        frequency=c.frequency,
+        owner_role=c.owner_role,
+    )
 
 
 def applicable_ratings(session: Session, assessment: Assessment) -> list[AssessedRisk]:
@@ -125,6 +168,12 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         .where(SelectedControl.assessment_id == assessment.id)
         .options(selectinload(SelectedControl.control))
         .order_by(SelectedControl.id)
+    ).all()
+    custom = _custom_content(session, assessment.id)
+    _add_retired(
+        session,
+        custom,
+        [c.control for c in choices if c.control.assessment_id is None and c.control.retired],
     )
     return AssessmentData(
         id=assessment.id,
@@ -170,7 +219,7 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
             )
             for c in choices
         ],
-        custom=_custom_content(session, assessment.id),
+        custom=custom,
         settings={k: str(v) for k, v in (org.settings or {}).items() if isinstance(v, str)}
         if org
         else {},
