@@ -40,21 +40,7 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
 def _custom_content(session: Session, assessment_id: int) -> CustomContent:
     custom = CustomContent()
     for r in session.scalars(sa.select(Risk).where(Risk.assessment_id == assessment_id)):
-        custom.risks.append(
-            dom.Risk(
-                ref=r.ref,
-                title=r.title,
-                category=r.category,
-                threat=r.threat,
-                weakness=r.weakness,
-                consequence=r.consequence,
-                likelihood=r.likelihood,
-                likelihood_rationale=r.likelihood_rationale,
-                impact=r.impact,
-                impact_rationale=r.impact_rationale,
-                tags=tuple(r.tags),
-            )
-        )
+        custom.risks.append(_domain_risk(r))
     for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
         custom.controls.append(_domain_control(c))
     for e in session.scalars(
@@ -84,14 +70,38 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
     return custom
 
 
-def _add_retired(session: Session, custom: CustomContent, rows: list[Control]) -> None:
-    """Add retired library controls, with their mappings as kept at retirement, to `custom`."""
-    if not rows:
-        return
+def _add_retired(
+    session: Session, custom: CustomContent, rows: list[Control], risks: list[Risk]
+) -> None:
+    """Add retired library controls and risks the assessment still uses to `custom`.
+
+    Each comes with its mappings as kept at retirement: a retired control's
+    edges, and the mitigations of a retired risk by current controls.
+    """
     ids = [row.id for row in rows]
+    risk_ids = {row.id for row in risks}
     for row in rows:
         custom.controls.append(_domain_control(row))
         custom.retired[row.ref] = dom.Retirement(tuple(row.successors or ()), row.retired_in)
+    for risk in risks:
+        custom.risks.append(_domain_risk(risk))
+        custom.retired_risks.add(risk.ref)
+    if risk_ids:
+        for e in session.scalars(
+            sa.select(ControlRisk)
+            .join(Control, Control.id == ControlRisk.control_id)
+            .where(
+                ControlRisk.assessment_id.is_(None),
+                ControlRisk.risk_id.in_(risk_ids),
+                ~Control.retired,
+            )
+            .order_by(ControlRisk.id)
+        ):
+            custom.mitigates.append(
+                dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
+            )
+    if not ids:
+        return
 
     def edges(model: type) -> list:
         return list(
@@ -110,7 +120,7 @@ def _add_retired(session: Session, custom: CustomContent, rows: list[Control]) -
             dom.Satisfies(e.control.ref, e.criterion.framework.slug, e.criterion.ref, e.strength)
         )
     for e in edges(ControlRisk):
-        if e.risk.retired:
+        if e.risk.retired and e.risk_id not in risk_ids:
             continue
         custom.mitigates.append(
             dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
@@ -123,6 +133,22 @@ def _add_retired(session: Session, custom: CustomContent, rows: list[Control]) -
         if e.policy.retired:
             continue
         custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
+
+
+def _domain_risk(r: Risk) -> dom.Risk:
+    return dom.Risk(
+        ref=r.ref,
+        title=r.title,
+        category=r.category,
+        threat=r.threat,
+        weakness=r.weakness,
+        consequence=r.consequence,
+        likelihood=r.likelihood,
+        likelihood_rationale=r.likelihood_rationale,
+        impact=r.impact,
+        impact_rationale=r.impact_rationale,
+        tags=tuple(r.tags),
+    )
 
 
 def _domain_control(c: Control) -> dom.Control:
@@ -174,6 +200,7 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         session,
         custom,
         [c.control for c in choices if c.control.assessment_id is None and c.control.retired],
+        [r.risk for r in ratings if r.risk.assessment_id is None and r.risk.retired],
     )
     return AssessmentData(
         id=assessment.id,

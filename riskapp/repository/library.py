@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Set
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -111,16 +111,18 @@ def _sync_edges(
     key_columns: tuple[str, str],
     incoming: dict[tuple[int, int], dict[str, Any]],
     report: SyncReport,
-    kept_controls: set[int],
+    kept_controls: Set[int],
+    kept_risks: Set[int] = frozenset(),
 ) -> None:
     """Make the library's edges of one kind equal `incoming`, touching only what differs.
 
-    Edges of retired controls (`kept_controls`) stay as they were when the
-    control was retired, so an assessment that still operates it keeps its coverage.
+    Edges of retired controls (`kept_controls`), and mitigations of retired
+    risks (`kept_risks`), stay as they were at retirement, so an assessment
+    that still operates the control, or still rates the risk, sees no change.
     """
     rows = session.scalars(sa.select(model).where(model.assessment_id.is_(None))).all()
     for row in rows:
-        if row.control_id in kept_controls:
+        if row.control_id in kept_controls or getattr(row, "risk_id", None) in kept_risks:
             continue
         key = (getattr(row, key_columns[0]), getattr(row, key_columns[1]))
         values = incoming.pop(key, None)
@@ -293,6 +295,7 @@ def sync_library(
         },
         report,
         kept,
+        {row.id for row in risks.values() if row.retired},
     )
     _sync_edges(
         session,

@@ -76,9 +76,10 @@ class ControlChoice:
 class CustomContent:
     """Risks, controls and mappings one assessment holds beyond the current library.
 
-    These are the organisation's own additions, and the retired library
+    These are the organisation's own additions, the retired library
     controls the assessment still selects (their refs are the keys of
-    `retired`), each with its mappings as they were when it was retired.
+    `retired`) and the retired library risks it still rates (`retired_risks`),
+    each with its mappings as they were when it was retired.
     """
 
     risks: list[Risk] = field(default_factory=list)
@@ -88,6 +89,8 @@ class CustomContent:
     evidenced_by: list[EvidencedBy] = field(default_factory=list)
     documented_in: list[DocumentedIn] = field(default_factory=list)
     retired: dict[str, Retirement] = field(default_factory=dict)
+    retired_risks: set[str] = field(default_factory=set)
+    """Retired library risks the assessment still rates (held in `risks`)."""
 
     def is_own(self, ref: str) -> bool:
         """Return whether `ref` is a control the organisation wrote (not a retired one)."""
