@@ -92,10 +92,6 @@ class CustomContent:
     retired_risks: set[str] = field(default_factory=set)
     """Retired library risks the assessment still rates (held in `risks`)."""
 
-    def is_own(self, ref: str) -> bool:
-        """Return whether `ref` is a control the organisation wrote (not a retired one)."""
-        return ref not in self.retired and any(c.ref == ref for c in self.controls)
-
 
 @dataclass
 class AssessmentData:
