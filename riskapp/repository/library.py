@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Set
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,46 +24,9 @@ from ..models import (
     PolicyTemplate,
     Risk,
 )
+from .library_report import SyncReport, record_successors
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class SyncReport:
-    """What a library load changed, counted by kind."""
-
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    retired: Counter[str] = field(default_factory=Counter)
-    removed: Counter[str] = field(default_factory=Counter)
-    retired_controls: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Controls this load retired, each with its successors' refs (empty: none named)."""
-
-    @property
-    def changed(self) -> bool:
-        return any((self.created, self.updated, self.retired, self.removed))
-
-    def summary(self) -> str:
-        parts = []
-        for label, counter in (
-            ("created", self.created),
-            ("updated", self.updated),
-            ("retired", self.retired),
-            ("removed", self.removed),
-        ):
-            if counter:
-                detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items()))
-                parts.append(f"{label} {detail}")
-        return "; ".join(parts) if parts else "no changes"
-
-    def retired_lines(self) -> list[str]:
-        """Return one line per control this load retired, naming its successors."""
-        return [
-            f"{ref} retired, replaced by {', '.join(successors)}"
-            if successors
-            else f"{ref} retired, no successor named"
-            for ref, successors in sorted(self.retired_controls.items())
-        ]
 
 
 def _apply(row: Any, values: Mapping[str, Any]) -> bool:
@@ -236,7 +198,7 @@ def sync_library(
         ((ref, asdict(c)) for ref, c in library.controls.items()),
         report,
     )
-    _record_successors(controls, library, report, was_retired)
+    record_successors(controls, library, report, was_retired)
     evidence = _sync_nodes(
         session,
         EvidenceType,
@@ -337,33 +299,6 @@ def sync_library(
         )
     session.flush()
     return report
-
-
-def _record_successors(
-    controls: dict[Hashable, Control],
-    library: dom.Library,
-    report: SyncReport,
-    was_retired: set[Hashable],
-) -> None:
-    """Name successors on retired control rows; clear them on rows back in the library.
-
-    A retired row keeps the successors it was given until a later library names
-    others for it; the version that retired it is kept the same way.
-    """
-    for ref, row in controls.items():
-        if not row.retired:
-            if row.successors or row.retired_in:
-                row.successors, row.retired_in = [], ""
-            continue
-        newly = ref not in was_retired
-        successors = list(library.meta.retired.get(str(ref), row.successors or []))
-        if row.successors != successors:
-            row.successors = successors
-            if not newly:
-                report.updated["controls"] += 1
-        if newly:
-            row.retired_in = library.meta.version
-            report.retired_controls[str(ref)] = tuple(successors)
 
 
 def latest_release(session: Session) -> LibraryRelease | None:

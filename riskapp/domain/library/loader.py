@@ -43,7 +43,8 @@ from .model import (
     Series,
     Tag,
 )
-from .problems import REF_RE, SLUG_RE, EntryReader, Problem
+from .problems import SLUG_RE, EntryReader, Problem
+from .retirement import read_retired, retired_problems
 
 # libyaml's C loader when present (the PyYAML wheels ship it): same safety, ~10x faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -174,30 +175,11 @@ class _Parser:
                 t.finish()
             else:
                 r.problem(f"tags.{key}", "needs a description, or a mapping with one")
-        retired = self.retired_map(r)
+        retired = read_retired(r)
         r.finish()
         self.library.meta = LibraryMeta(
             name=name, version=version, minimums=minimums, tags=tags, retired=retired
         )
-
-    def retired_map(self, r: EntryReader) -> dict[str, tuple[str, ...]]:
-        """Read `retired: {OLD-REF: [NEW-REF, ...]}`; successors are checked in resolve_links."""
-        retired: dict[str, tuple[str, ...]] = {}
-        for old, successors in r.mapping("retired", required=False).items():
-            if not isinstance(old, str) or not REF_RE.match(old):
-                r.problem(f"retired.{old}", f"{old!r} is not a control ref")
-                continue
-            if successors is None:
-                retired[old] = ()
-            elif isinstance(successors, str) and successors.strip():
-                retired[old] = (successors.strip(),)
-            elif isinstance(successors, list) and all(
-                isinstance(s, str) and s.strip() for s in successors
-            ):
-                retired[old] = tuple(dict.fromkeys(s.strip() for s in successors))
-            else:
-                r.problem(f"retired.{old}", "must be a list of the refs of its successors")
-        return retired
 
     # -- frameworks and criteria -------------------------------------------------
     def framework_file(self, path: Path) -> None:
@@ -389,23 +371,8 @@ class _Parser:
     # -- cross references ----------------------------------------------------------
     def resolve_retired(self) -> None:
         """Check that retired refs are gone from the library and successors are in it."""
-        controls = self.library.controls
-        for old, successors in self.library.meta.retired.items():
-
-            def problem(message: str, old: str = old) -> None:
-                self.problems.append(Problem(MANIFEST, old, "retired", message))
-
-            if old in controls:
-                problem(
-                    f"{old} is retired but still defined in {self.first_seen[('control', old)]}"
-                )
-            for ref in successors:
-                if ref == old:
-                    problem(f"{old} cannot succeed itself")
-                elif ref in self.library.meta.retired:
-                    problem(f"successor {ref} is itself retired")
-                elif ref not in controls:
-                    problem(f"unknown successor control {ref!r}")
+        defined = {ref: self.first_seen[("control", ref)] for ref in self.library.controls}
+        self.problems += retired_problems(MANIFEST, self.library.meta.retired, defined)
 
     def resolve_links(self) -> None:
         lib = self.library
