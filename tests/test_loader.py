@@ -9,6 +9,7 @@ import pytest
 from riskapp.domain.errors import LibraryInvalid
 from riskapp.domain.library.integrity import integrity_problems
 from riskapp.domain.library.loader import parse_library, read_library
+from riskapp.domain.library.model import Retirement
 from tests.factories import Files, make_library, write_library
 
 
@@ -256,3 +257,10 @@ def test_bad_retired_entries_are_reported_with_file_entry_and_field(tmp_path: Pa
         "controls/controls.yaml",
         "library.yaml: OLD-02: retired: OLD-02 cannot succeed itself",
     ]
+
+
+def test_a_retirement_names_its_successors_or_says_there_is_none() -> None:
+    assert Retirement(("IAM-02A", "IAM-02B"), "2026.12.0").label == (
+        "retired; replaced by IAM-02A, IAM-02B"
+    )
+    assert Retirement().label == "retired; no successor named"
