@@ -63,6 +63,12 @@ def upgrade_database() -> None:
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 
+def _print_load_report(report: Any) -> None:
+    click.echo(f"Library loaded: {report.summary()}.")
+    for line in report.retired_lines():
+        click.echo(f"  {line}")
+
+
 def _load(path: Path) -> None:
     click.echo(f"Loading library {path}", err=True)
     try:
@@ -70,18 +76,30 @@ def _load(path: Path) -> None:
     except LibraryInvalid as exc:
         _report_problems(exc.problems)
         raise click.exceptions.Exit(1) from exc
-    click.echo(f"Library loaded: {report.summary()}.")
+    _print_load_report(report)
 
 
 @click.command("init")
 @click.option("--no-library", is_flag=True, help="Only create or upgrade the database.")
 @in_transaction
 def init_command(no_library: bool) -> None:
-    """Create or upgrade the database and load the shipped library (safe to repeat)."""
+    """Create or upgrade the database; load the shipped library unless another is loaded."""
     click.echo("Upgrading the database to the latest revision", err=True)
     upgrade_database()
-    if not no_library:
-        _load(_library_path(None))
+    click.echo("Database is at the latest revision.")
+    if no_library:
+        click.echo("The library was left as it is (--no-library).")
+        return
+    path = _library_path(None)
+    click.echo(f"Reading the shipped library {path}", err=True)
+    try:
+        decision, report = library_service.load_shipped_library(path, _progress)
+    except LibraryInvalid as exc:
+        _report_problems(exc.problems)
+        raise click.exceptions.Exit(1) from exc
+    click.echo(decision.reason)
+    if report is not None:
+        _print_load_report(report)
 
 
 @click.group("library")

@@ -136,6 +136,43 @@ def test_newer_version_updates_in_place_and_spares_assessments(
     assert db.session.get(Assessment, assessment.id).controls[0].statement == "Tailored by Acme"
 
 
+def test_a_retired_control_keeps_its_mappings_and_names_its_successors(
+    app: Flask, loaded: Path, tmp_path: Path
+) -> None:
+    ctl = db.session.scalar(sa.select(Control).where(Control.ref == "CTL-03"))
+    links = sorted(
+        (type(link).__name__, link.id)
+        for link in (*ctl.criteria_links, *ctl.risk_links, *ctl.evidence_links, *ctl.policy_links)
+    )
+
+    def newer(files: Files) -> None:
+        files["library.yaml"]["version"] = "1.1"
+        files["library.yaml"]["retired"] = {"CTL-03": ["CTL-02"]}
+        files["library.yaml"]["minimums"]["controls"] = 2
+        controls = files["controls/controls.yaml"]["controls"]
+        controls[1]["evidence"] = ["EV-ONE", "EV-TWO"]
+        del controls[2]
+
+    report = load_library(make_library(tmp_path / "v2", newer))
+    db.session.commit()
+    assert report.retired_controls == {"CTL-03": ("CTL-02",)}
+    assert report.retired_lines() == ["CTL-03 retired, replaced by CTL-02"]
+    assert report.removed == {}  # its mappings stay as they were
+    db.session.expire_all()
+    ctl = db.session.scalar(sa.select(Control).where(Control.ref == "CTL-03"))
+    assert (ctl.retired, ctl.successors, ctl.retired_in) == (True, ["CTL-02"], "1.1")
+    assert links == sorted(
+        (type(link).__name__, link.id)
+        for link in (*ctl.criteria_links, *ctl.risk_links, *ctl.evidence_links, *ctl.policy_links)
+    )
+    assert "CTL-03" not in repo.read_library(db.session).controls
+    before = dump()
+    again = load_library(make_library(tmp_path / "v2b", newer))
+    assert again.summary() == "no changes" and again.retired_controls == {}
+    db.session.commit()
+    assert dump() == before
+
+
 def test_invalid_library_writes_nothing(app: Flask, loaded: Path, tmp_path: Path) -> None:
     before = dump()
 

@@ -9,6 +9,7 @@ import pytest
 from riskapp.domain.errors import LibraryInvalid
 from riskapp.domain.library.integrity import integrity_problems
 from riskapp.domain.library.loader import parse_library, read_library
+from riskapp.domain.library.model import Retirement
 from tests.factories import Files, make_library, write_library
 
 
@@ -229,3 +230,38 @@ def test_minimum_counts_are_a_setting_of_the_library(tmp_path: Path) -> None:
     assert [str(p) for p in integrity_problems(library)] == [
         "library.yaml: minimums.controls: the library has 3, needs 4"
     ]
+
+
+def test_retired_controls_name_their_successors(tmp_path: Path) -> None:
+    def retire(files: Files) -> None:
+        files["library.yaml"]["retired"] = {"OLD-01": ["CTL-01", "CTL-02"], "OLD-02": []}
+
+    library = parse_library(make_library(tmp_path / "lib", retire))
+    assert library.meta.retired == {"OLD-01": ("CTL-01", "CTL-02"), "OLD-02": ()}
+
+
+def test_bad_retired_entries_are_reported_with_file_entry_and_field(tmp_path: Path) -> None:
+    def retire(files: Files) -> None:
+        files["library.yaml"]["retired"] = {
+            "OLD-01": ["CTL-99"],
+            "CTL-01": ["CTL-02"],
+            "OLD-02": ["OLD-02"],
+            "OLD-03": [3],
+            "bad ref": [],
+        }
+
+    assert problems_of(tmp_path, retire) == [
+        "library.yaml: retired.OLD-03: must be a list of the refs of its successors",
+        "library.yaml: retired.bad ref: 'bad ref' is not a control ref",
+        "library.yaml: OLD-01: retired: unknown successor control 'CTL-99'",
+        "library.yaml: CTL-01: retired: CTL-01 is retired but still defined in "
+        "controls/controls.yaml",
+        "library.yaml: OLD-02: retired: OLD-02 cannot succeed itself",
+    ]
+
+
+def test_a_retirement_names_its_successors_or_says_there_is_none() -> None:
+    assert Retirement(("IAM-02A", "IAM-02B"), "2026.12.0").label == (
+        "retired; replaced by IAM-02A, IAM-02B"
+    )
+    assert Retirement().label == "retired; no successor named"

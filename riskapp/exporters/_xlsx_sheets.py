@@ -133,6 +133,7 @@ CONTROL_COLUMNS = (
     Column("Evidence types", 30, WRAP),
     Column("Policy", 28, WRAP),
     Column("Cadence check", 34, WRAP),
+    Column("Library status", 24, WRAP),
 )
 
 
@@ -177,6 +178,7 @@ def write_control_matrix(
                 "; ".join(evidence),
                 "; ".join(_policy_label(library, e.policy) for e in policies),
                 "; ".join(cadence_conflicts(statement, item.frequency)),
+                _library_status(item),
             ]
         )
     sheet.finish()
@@ -185,6 +187,14 @@ def write_control_matrix(
     sheet.choices("Frequency", source("Frequency"), "Frequency")
     sheet.choices("Type", source("Control type"), "Control type")
     sheet.choices("Nature", source("Nature"), "Nature")
+
+
+def _library_status(item: Selected) -> str:
+    """Return "retired; replaced by …" for a retired control, else "current"."""
+    if item.retirement is None:
+        return "current"
+    retired_in = f" in {item.retirement.retired_in}" if item.retirement.retired_in else ""
+    return item.retirement.label.replace("retired", f"retired{retired_in}", 1)
 
 
 def _policy_label(library: Library, ref: str) -> str:

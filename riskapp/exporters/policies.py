@@ -152,8 +152,11 @@ def _statements(doc: PolicyWriter, assessment: AssessmentData, members: list[Sel
     for domain in sorted(by_domain, key=_domain_order):
         doc.heading(domain_label(domain), 2)
         for item in by_domain[domain]:
+            title = item.control.title
+            if item.retirement:
+                title = f"{title} ({item.retirement.label})"
             doc.statement(
-                item.control.title,
+                title,
                 tailored_segments(assessment, item.control, item.choice),
                 item.ref,
             )

@@ -146,6 +146,9 @@ class Control(db.Model):
     owner_role: Mapped[str] = mapped_column(sa.String(120))
     position: Mapped[int] = mapped_column(default=0)
     retired: Mapped[bool] = mapped_column(default=False)
+    # set on a retired library row: the refs replacing it, and the version that retired it
+    successors: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
+    retired_in: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
 
     criteria_links: Mapped[list[ControlCriterion]] = relationship(back_populates="control")
     risk_links: Mapped[list[ControlRisk]] = relationship(back_populates="control")

@@ -40,34 +40,9 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
 def _custom_content(session: Session, assessment_id: int) -> CustomContent:
     custom = CustomContent()
     for r in session.scalars(sa.select(Risk).where(Risk.assessment_id == assessment_id)):
-        custom.risks.append(
-            dom.Risk(
-                ref=r.ref,
-                title=r.title,
-                category=r.category,
-                threat=r.threat,
-                weakness=r.weakness,
-                consequence=r.consequence,
-                likelihood=r.likelihood,
-                likelihood_rationale=r.likelihood_rationale,
-                impact=r.impact,
-                impact_rationale=r.impact_rationale,
-                tags=tuple(r.tags),
-            )
-        )
+        custom.risks.append(_domain_risk(r))
     for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
-        custom.controls.append(
-            dom.Control(
-                ref=c.ref,
-                title=c.title,
-                statement=c.statement,
-                domain=c.domain,
-                type=c.type,
-                nature=c.nature,
-                frequency=c.frequency,
-                owner_role=c.owner_role,
-            )
-        )
+        custom.controls.append(_domain_control(c))
     for e in session.scalars(
         sa.select(ControlCriterion)
         .where(ControlCriterion.assessment_id == assessment_id)
@@ -93,6 +68,100 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
     ):
         custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
     return custom
+
+
+def _add_retired(
+    session: Session, custom: CustomContent, rows: list[Control], risks: list[Risk]
+) -> None:
+    """Add retired library controls and risks the assessment still uses to `custom`.
+
+    Each comes with its mappings as kept at retirement: a retired control's
+    edges, and the mitigations of a retired risk by current controls.
+    """
+    ids = [row.id for row in rows]
+    risk_ids = {row.id for row in risks}
+    for row in rows:
+        custom.controls.append(_domain_control(row))
+        custom.retired[row.ref] = dom.Retirement(tuple(row.successors or ()), row.retired_in)
+    for risk in risks:
+        custom.risks.append(_domain_risk(risk))
+        custom.retired_risks.add(risk.ref)
+    if risk_ids:
+        for e in session.scalars(
+            sa.select(ControlRisk)
+            .join(Control, Control.id == ControlRisk.control_id)
+            .where(
+                ControlRisk.assessment_id.is_(None),
+                ControlRisk.risk_id.in_(risk_ids),
+                ~Control.retired,
+            )
+            .order_by(ControlRisk.id)
+        ):
+            custom.mitigates.append(
+                dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
+            )
+    if not ids:
+        return
+
+    def edges(model: type) -> list:
+        return list(
+            session.scalars(
+                sa.select(model)
+                .where(model.assessment_id.is_(None), model.control_id.in_(ids))
+                .order_by(model.id)
+            )
+        )
+
+    # a mapping to an entry the library has since retired too is left out
+    for e in edges(ControlCriterion):
+        if e.criterion.retired:
+            continue
+        custom.satisfies.append(
+            dom.Satisfies(e.control.ref, e.criterion.framework.slug, e.criterion.ref, e.strength)
+        )
+    for e in edges(ControlRisk):
+        if e.risk.retired and e.risk_id not in risk_ids:
+            continue
+        custom.mitigates.append(
+            dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
+        )
+    for e in edges(ControlEvidence):
+        if e.evidence_type.retired:
+            continue
+        custom.evidenced_by.append(dom.EvidencedBy(e.control.ref, e.evidence_type.ref))
+    for e in edges(ControlPolicy):
+        if e.policy.retired:
+            continue
+        custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
+
+
+def _domain_risk(r: Risk) -> dom.Risk:
+    return dom.Risk(
+        ref=r.ref,
+        title=r.title,
+        category=r.category,
+        threat=r.threat,
+        weakness=r.weakness,
+        consequence=r.consequence,
+        likelihood=r.likelihood,
+        likelihood_rationale=r.likelihood_rationale,
+        impact=r.impact,
+        impact_rationale=r.impact_rationale,
+        tags=tuple(r.tags),
+    )
+
+
+def _domain_control(c: Control) -> dom.Control:
+    return dom.Control(
+        ref=c.ref,
+        title=c.title,
+        statement=c.statement,
+        domain=c.domain,
+        type=c.type,
+        nature=c.nature,
+        frequency=c.frequency,
+        owner_role=c.owner_role,
+    )
 
 
 def applicable_ratings(session: Session, assessment: Assessment) -> list[AssessedRisk]:
@@ -125,6 +194,13 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         .where(SelectedControl.assessment_id == assessment.id)
         .options(selectinload(SelectedControl.control))
         .order_by(SelectedControl.id)
+    ).all()
+    custom = _custom_content(session, assessment.id)
+    _add_retired(
+        session,
+        custom,
+        [c.control for c in choices if c.control.assessment_id is None and c.control.retired],
+        [r.risk for r in ratings if r.risk.assessment_id is None and r.risk.retired],
     )
     return AssessmentData(
         id=assessment.id,
@@ -170,7 +246,7 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
             )
             for c in choices
         ],
-        custom=_custom_content(session, assessment.id),
+        custom=custom,
         settings={k: str(v) for k, v in (org.settings or {}).items() if isinstance(v, str)}
         if org
         else {},

@@ -92,9 +92,10 @@ def controls() -> list[Control]:
 
 
 def control(ref: str) -> Control:
+    """Return a library control by ref, retired ones too (assessments may still select them)."""
     return _one(
-        _library(Control)
-        .where(Control.ref == ref)
+        sa.select(Control)
+        .where(Control.assessment_id.is_(None), Control.ref == ref)
         .options(
             selectinload(Control.criteria_links)
             .selectinload(ControlCriterion.criterion)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Mapping, Set
+from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,35 +24,9 @@ from ..models import (
     PolicyTemplate,
     Risk,
 )
+from .library_report import SyncReport, record_successors
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class SyncReport:
-    """What a library load changed, counted by kind."""
-
-    created: Counter[str] = field(default_factory=Counter)
-    updated: Counter[str] = field(default_factory=Counter)
-    retired: Counter[str] = field(default_factory=Counter)
-    removed: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def changed(self) -> bool:
-        return any((self.created, self.updated, self.retired, self.removed))
-
-    def summary(self) -> str:
-        parts = []
-        for label, counter in (
-            ("created", self.created),
-            ("updated", self.updated),
-            ("retired", self.retired),
-            ("removed", self.removed),
-        ):
-            if counter:
-                detail = ", ".join(f"{n} {kind}" for kind, n in sorted(counter.items()))
-                parts.append(f"{label} {detail}")
-        return "; ".join(parts) if parts else "no changes"
 
 
 def _apply(row: Any, values: Mapping[str, Any]) -> bool:
@@ -100,10 +73,19 @@ def _sync_edges(
     key_columns: tuple[str, str],
     incoming: dict[tuple[int, int], dict[str, Any]],
     report: SyncReport,
+    kept_controls: Set[int],
+    kept_risks: Set[int] = frozenset(),
 ) -> None:
-    """Make the library's edges of one kind equal `incoming`, touching only what differs."""
+    """Make the library's edges of one kind equal `incoming`, touching only what differs.
+
+    Edges of retired controls (`kept_controls`), and mitigations of retired
+    risks (`kept_risks`), stay as they were at retirement, so an assessment
+    that still operates the control, or still rates the risk, sees no change.
+    """
     rows = session.scalars(sa.select(model).where(model.assessment_id.is_(None))).all()
     for row in rows:
+        if row.control_id in kept_controls or getattr(row, "risk_id", None) in kept_risks:
+            continue
         key = (getattr(row, key_columns[0]), getattr(row, key_columns[1]))
         values = incoming.pop(key, None)
         if values is None:
@@ -206,14 +188,17 @@ def sync_library(
         ((ref, {**asdict(r), "tags": list(r.tags)}) for ref, r in library.risks.items()),
         report,
     )
-    controls = _sync_nodes(
+    controls = _library_rows(session, Control, lambda r: r.ref)
+    was_retired = {ref for ref, row in controls.items() if row.retired}
+    _sync_nodes(
         session,
         Control,
         "controls",
-        _library_rows(session, Control, lambda r: r.ref),
+        controls,
         ((ref, asdict(c)) for ref, c in library.controls.items()),
         report,
     )
+    record_successors(controls, library, report, was_retired)
     evidence = _sync_nodes(
         session,
         EvidenceType,
@@ -243,6 +228,7 @@ def sync_library(
     session.flush()
 
     say("mappings")
+    kept = {row.id for row in controls.values() if row.retired}
     _sync_edges(
         session,
         ControlCriterion,
@@ -255,6 +241,7 @@ def sync_library(
             for e in library.satisfies
         },
         report,
+        kept,
     )
     _sync_edges(
         session,
@@ -269,6 +256,8 @@ def sync_library(
             for e in library.mitigates
         },
         report,
+        kept,
+        {row.id for row in risks.values() if row.retired},
     )
     _sync_edges(
         session,
@@ -277,6 +266,7 @@ def sync_library(
         ("control_id", "evidence_type_id"),
         {(controls[e.control].id, evidence[e.evidence].id): {} for e in library.evidenced_by},
         report,
+        kept,
     )
     _sync_edges(
         session,
@@ -288,6 +278,7 @@ def sync_library(
             for e in library.documented_in
         },
         report,
+        kept,
     )
     latest = session.scalars(
         sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
@@ -308,6 +299,13 @@ def sync_library(
         )
     session.flush()
     return report
+
+
+def latest_release(session: Session) -> LibraryRelease | None:
+    """Return the record of the last library load, or None when none was loaded."""
+    return session.scalars(
+        sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
+    ).first()
 
 
 def _fields(obj: Any, cls: type, **extra: Any) -> Any:

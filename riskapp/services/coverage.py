@@ -50,7 +50,9 @@ def column_controls(
             ref=choice.ref,
             title=known[choice.ref].title,
             domain=known[choice.ref].domain,
-            url=link(choice.ref) if choice.ref in library.controls else "",
+            url=link(choice.ref)
+            if choice.ref in library.controls or choice.ref in data.custom.retired
+            else "",
         )
         for choice in data.controls
         if choice.ref in known
@@ -112,7 +114,17 @@ def coverage_page(
             for ref in coverage.unmitigated_risks
         ],
         "framework": data.scope.framework,
+        "retired": retired_selections(data),
     }
+
+
+def retired_selections(data: AssessmentData) -> list[dict[str, Any]]:
+    """Return the selected controls the library has retired, each with its successors."""
+    titles = {c.ref: c.title for c in data.custom.controls}
+    return [
+        {"ref": ref, "title": titles.get(ref, ""), "retirement": retirement}
+        for ref, retirement in data.custom.retired.items()
+    ]
 
 
 def _risk_title(library: Library, data: AssessmentData, ref: str) -> str:
@@ -120,9 +132,10 @@ def _risk_title(library: Library, data: AssessmentData, ref: str) -> str:
     return risk.title if risk else ref
 
 
-def coverage_summary(row: Assessment) -> Coverage:
-    """Return the assessment's coverage (for its overview page)."""
-    return load(row)[2]
+def overview(row: Assessment) -> dict[str, Any]:
+    """Return what the assessment's overview page shows: coverage and retired selections."""
+    _library, data, coverage = load(row)
+    return {"coverage": coverage, "retired": retired_selections(data)}
 
 
 def _percentages(totals: Totals) -> dict[str, float]:

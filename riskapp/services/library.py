@@ -9,6 +9,7 @@ from typing import Any
 from ..domain.library.integrity import integrity_problems, library_stats
 from ..domain.library.loader import parse_library, read_library
 from ..domain.library.problems import Problem
+from ..domain.library.versions import InitDecision, Release, init_decision
 from ..extensions import db
 from ..repository import library as repo
 
@@ -32,6 +33,30 @@ def load_library(path: Path | str, progress: Progress | None = None) -> repo.Syn
     report = repo.sync_library(db.session, library, progress)
     db.session.flush()
     return report
+
+
+def loaded_release() -> Release | None:
+    """Return the name and version of the library last loaded, or None when none is."""
+    latest = repo.latest_release(db.session)
+    return Release(latest.name, latest.version) if latest else None
+
+
+def load_shipped_library(
+    path: Path | str, progress: Progress | None = None
+) -> tuple[InitDecision, repo.SyncReport | None]:
+    """Load the shipped library unless a user's library, or a newer one, is loaded.
+
+    Returns the decision (with the sentence saying what was done) and the
+    load's report, None when nothing was loaded. Raises LibraryInvalid, having
+    written nothing, when the shipped folder has a problem.
+    """
+    library = parse_library(path, progress)
+    decision = init_decision(loaded_release(), Release(library.meta.name, library.meta.version))
+    if not decision.load:
+        return decision, None
+    report = repo.sync_library(db.session, library, progress)
+    db.session.flush()
+    return decision, report
 
 
 def current_stats() -> dict[str, Any]:

@@ -22,7 +22,13 @@ from ..domain.assessment.wizard import (
     treatment_problems,
 )
 from ..domain.errors import NotFound
-from ..domain.library.model import FREQUENCIES, IMPACT_LEVELS, LIKELIHOOD_LEVELS, Library
+from ..domain.library.model import (
+    FREQUENCIES,
+    IMPACT_LEVELS,
+    LIKELIHOOD_LEVELS,
+    Library,
+    Retirement,
+)
 from ..domain.statements.quality import check_statement, summarise
 from ..domain.statements.render import control_values, render_statement
 from ..extensions import db
@@ -197,7 +203,12 @@ def controls_page(row: Assessment) -> dict[str, Any]:
     return {
         "suggestions": suggestions,
         "selected": [
-            {"row": s, "ref": s.control.ref, "title": titles.get(s.control.ref, "")}
+            {
+                "row": s,
+                "ref": s.control.ref,
+                "title": titles.get(s.control.ref, ""),
+                "retirement": data.custom.retired.get(s.control.ref),
+            }
             for s in selected
         ],
         "residuals": [
@@ -285,4 +296,9 @@ def quality_page(row: Assessment) -> dict[str, Any]:
         )
         for s in selected
     ]
-    return {"reports": reports, "summary": summarise([r for _, r in reports])}
+    retired = {
+        s.control.ref: Retirement(tuple(s.control.successors or ()), s.control.retired_in)
+        for s in selected
+        if s.control.retired and s.control.assessment_id is None
+    }
+    return {"reports": reports, "summary": summarise([r for _, r in reports]), "retired": retired}

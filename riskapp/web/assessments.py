@@ -51,12 +51,13 @@ def _show(assessment_id: int, form: RenameForm, status: int = 200) -> ResponseRe
     row = assessments.get(current_org_id(), assessment_id)
     if form.name.data is None:
         form.name.data = row.name
-    coverage = coverage_service.coverage_summary(row)
+    overview = coverage_service.overview(row)
     return render_template(
         "assessments/show.html",
         assessment=row,
         form=form,
-        coverage=coverage,
+        coverage=overview["coverage"],
+        retired=overview["retired"],
         reached=reached_steps(row.step_reached),
     ), status
 

@@ -11,7 +11,16 @@ import copy
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..library.model import Control, DocumentedIn, EvidencedBy, Library, Mitigates, Risk, Satisfies
+from ..library.model import (
+    Control,
+    DocumentedIn,
+    EvidencedBy,
+    Library,
+    Mitigates,
+    Retirement,
+    Risk,
+    Satisfies,
+)
 
 REPORT_TYPES: tuple[str, ...] = ("type1", "type2")
 TREATMENTS: tuple[str, ...] = ("mitigate", "accept", "transfer", "avoid")
@@ -65,7 +74,13 @@ class ControlChoice:
 
 @dataclass
 class CustomContent:
-    """Risks, controls and mappings an organisation added to one assessment."""
+    """Risks, controls and mappings one assessment holds beyond the current library.
+
+    These are the organisation's own additions, the retired library
+    controls the assessment still selects (their refs are the keys of
+    `retired`) and the retired library risks it still rates (`retired_risks`),
+    each with its mappings as they were when it was retired.
+    """
 
     risks: list[Risk] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
@@ -73,6 +88,9 @@ class CustomContent:
     mitigates: list[Mitigates] = field(default_factory=list)
     evidenced_by: list[EvidencedBy] = field(default_factory=list)
     documented_in: list[DocumentedIn] = field(default_factory=list)
+    retired: dict[str, Retirement] = field(default_factory=dict)
+    retired_risks: set[str] = field(default_factory=set)
+    """Retired library risks the assessment still rates (held in `risks`)."""
 
 
 @dataclass
@@ -107,6 +125,7 @@ def with_custom_content(library: Library, custom: CustomContent) -> Library:
     merged.mitigates = [*library.mitigates, *custom.mitigates]
     merged.evidenced_by = [*library.evidenced_by, *custom.evidenced_by]
     merged.documented_in = [*library.documented_in, *custom.documented_in]
+    merged.retired = {**library.retired, **custom.retired}
     return merged
 
 

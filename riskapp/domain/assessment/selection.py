@@ -10,7 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from ..library.model import FREQUENCIES, Control, DocumentedIn, Library, Mitigates, Satisfies
+from ..library.model import (
+    FREQUENCIES,
+    Control,
+    DocumentedIn,
+    Library,
+    Mitigates,
+    Retirement,
+    Satisfies,
+)
 from .model import NOT_APPLICABLE, AssessmentData, ControlChoice
 
 
@@ -31,6 +39,7 @@ class Selected:
 
     control: Control
     choice: ControlChoice
+    retirement: Retirement | None = None
 
     @property
     def ref(self) -> str:
@@ -55,12 +64,12 @@ def selected_controls(
     """Return the assessment's selected controls in library order (custom ones last).
 
     `library` must already hold the assessment's custom content
-    (`with_custom_content`). Choices naming a control the library no longer
-    holds are left out.
+    (`with_custom_content`), which includes the retired controls the
+    assessment still selects; those carry their `retirement`.
     """
     choices = {c.ref: c for c in assessment.controls}
     result = [
-        Selected(control, choices[ref])
+        Selected(control, choices[ref], library.retired.get(ref))
         for ref, control in library.controls.items()
         if ref in choices
     ]

@@ -44,6 +44,7 @@ from .model import (
     Tag,
 )
 from .problems import SLUG_RE, EntryReader, Problem
+from .retirement import read_retired, retired_problems
 
 # libyaml's C loader when present (the PyYAML wheels ship it): same safety, ~10x faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -174,8 +175,11 @@ class _Parser:
                 t.finish()
             else:
                 r.problem(f"tags.{key}", "needs a description, or a mapping with one")
+        retired = read_retired(r)
         r.finish()
-        self.library.meta = LibraryMeta(name=name, version=version, minimums=minimums, tags=tags)
+        self.library.meta = LibraryMeta(
+            name=name, version=version, minimums=minimums, tags=tags, retired=retired
+        )
 
     # -- frameworks and criteria -------------------------------------------------
     def framework_file(self, path: Path) -> None:
@@ -365,6 +369,11 @@ class _Parser:
             self.library.policies[policy.ref] = policy
 
     # -- cross references ----------------------------------------------------------
+    def resolve_retired(self) -> None:
+        """Check that retired refs are gone from the library and successors are in it."""
+        defined = {ref: self.first_seen[("control", ref)] for ref in self.library.controls}
+        self.problems += retired_problems(MANIFEST, self.library.meta.retired, defined)
+
     def resolve_links(self) -> None:
         lib = self.library
         by_ref: dict[str, list[str]] = {}
@@ -433,6 +442,7 @@ def read_library(
                 handlers[folder](parser.reader(rel, index, item))
     say("checking references")
     parser.resolve_links()
+    parser.resolve_retired()
     return parser.library, sorted(set(parser.problems), key=_problem_order(parser.problems))
 
 

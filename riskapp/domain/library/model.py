@@ -244,11 +244,28 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Retirement:
+    """Why a control left the library: the controls replacing it, and the version that did."""
+
+    successors: tuple[str, ...] = ()
+    retired_in: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return the short note shown beside a retired control."""
+        if self.successors:
+            return f"retired; replaced by {', '.join(self.successors)}"
+        return "retired; no successor named"
+
+
+@dataclass(frozen=True)
 class LibraryMeta:
     name: str
     version: str
     minimums: dict[str, int] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
+    retired: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Control refs this version retires, each with the refs of the controls replacing it."""
 
 
 @dataclass
@@ -266,3 +283,9 @@ class Library:
     mitigates: list[Mitigates] = field(default_factory=list)
     evidenced_by: list[EvidencedBy] = field(default_factory=list)
     documented_in: list[DocumentedIn] = field(default_factory=list)
+    retired: dict[str, Retirement] = field(default_factory=dict)
+    """Retired controls held in `controls` for an assessment that still selects them.
+
+    A library read from the database or a folder holds none;
+    `with_custom_content` adds an assessment's.
+    """

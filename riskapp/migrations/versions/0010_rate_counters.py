@@ -1,7 +1,7 @@
 """rate counters: per-address limits on sign-up, password changes, closing sets and exports
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-04 04:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
