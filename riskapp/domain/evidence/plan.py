@@ -120,6 +120,9 @@ class EvidenceRow:
     population: int | None
     sample: int | None
     collection: str
+    population_source: str = ""
+    completeness: str = ""
+    sample_unit: str = ""
     note: str = ""
 
     @property
@@ -183,6 +186,9 @@ def _row(
         population=population,
         sample=sample,
         collection=etype.collection if etype else "",
+        population_source=etype.population if etype else "",
+        completeness=etype.completeness if etype else "",
+        sample_unit=etype.sample_unit if etype else "",
         note=note,
     )
 
