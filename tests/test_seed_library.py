@@ -186,3 +186,15 @@ def test_init_loads_the_shipped_library_with_zero_violations(runner, shipped: Li
     assert stats["policies"] == len(shipped.policies)
     assert stats["edges"]["satisfies"] == len(shipped.satisfies)
     assert all(refs == [] for refs in stats["violations"].values())
+
+
+def test_every_evidence_type_says_population_completeness_and_sample_unit(
+    shipped: Library,
+) -> None:
+    missing = [
+        f"{ref}: {name}"
+        for ref, evidence in shipped.evidence.items()
+        for name in ("population", "completeness", "sample_unit")
+        if not getattr(evidence, name).strip()
+    ]
+    assert missing == []
