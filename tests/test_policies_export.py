@@ -23,7 +23,7 @@ from riskapp.exporters.policies import (
     policies_to_export,
     policy_filename,
 )
-from tests.assessment_factories import make_assessment
+from tests.assessment_factories import make_assessment, type2_scope
 
 EFFECTIVE = date(2026, 1, 1)
 
@@ -221,3 +221,22 @@ def test_contents_is_plain_text_naming_every_numbered_heading(library: Library) 
     assert list(body.iter(qn("w:fldChar"))) == [] and list(body.iter(qn("w:instrText"))) == []
     assert list(body.iter(qn("w:fldSimple"))) == []
     assert "Update Field" not in "\n".join(texts)
+
+
+def test_shipped_bcdr_policy_states_its_commitments_even_without_the_dr_test_control() -> None:
+    from riskapp.config import SEED_LIBRARY
+
+    shipped = parse_library(SEED_LIBRARY)
+    assessment = make_assessment(
+        ControlChoice("BCP-02"),
+        scope=type2_scope(framework="soc2-2017"),
+        risks=[],
+    )
+    content = build_policy_docx(shipped, assessment, "POL-BCDR", effective_date=EFFECTIVE)
+    document = docx.Document(BytesIO(content))
+    texts = [p.text for p in document.paragraphs]
+    dr_test = [t for t in texts if "at least once a year" in t and t.endswith("(BCP-03).")]
+    assert len(dr_test) == 1 and "\n" not in dr_test[0]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert "4.4 Declaring a disaster" in headings
+    assert any(t.startswith("Only the COO or the CTO may declare a disaster") for t in texts)

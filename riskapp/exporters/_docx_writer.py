@@ -80,9 +80,11 @@ class PolicyWriter:
         self.runs(self.add_paragraph(f"Heading {level}"), self.segments(text))
 
     def paragraph(self, text: str) -> None:
+        """Add a paragraph per blank-line-separated block; line breaks inside one become spaces."""
         for block in strip_xml_illegal(text).split("\n\n"):
-            if block.strip():
-                self.runs(self.add_paragraph(), self.segments(block.strip()))
+            joined = " ".join(line.strip() for line in block.splitlines() if line.strip())
+            if joined:
+                self.runs(self.add_paragraph(), self.segments(joined))
 
     def statement(self, title: str, segments: Sequence[Segment], ref: str) -> None:
         """Add a policy statement: its control title in bold, the statement, then its ref."""
