@@ -105,3 +105,21 @@ def test_unknown_placeholder_in_population_is_reported(tmp_path: Path) -> None:
     assert [str(p) for p in problems] == [
         "evidence/evidence.yaml: EV-TWO: population: unknown placeholder {hr_sytem}"
     ]
+
+
+def test_plan_fills_placeholders_in_the_population_source(tmp_path: Path) -> None:
+    def mutate(files: Files) -> None:
+        _evidence(files, "EV-TWO")["population"] = "Every leaver from {hr_system} in {org}."
+
+    library = parse_library(make_library(tmp_path / "lib", mutate))
+    filled = evidence_plan(
+        library,
+        make_assessment(ControlChoice("CTL-03"), settings={"hr_system": "BambooHR"}),
+    )
+    assert {r.population_source for r in filled if r.evidence == "EV-TWO"} == {
+        "Every leaver from BambooHR in Acme Ltd."
+    }
+    unfilled = evidence_plan(library, make_assessment(ControlChoice("CTL-03"), settings={}))
+    assert {r.population_source for r in unfilled if r.evidence == "EV-TWO"} == {
+        "Every leaver from [hr system] in Acme Ltd."
+    }

@@ -14,7 +14,7 @@ from ..domain.assessment.selection import EdgeIndex, Selected
 from ..domain.coverage.report import Coverage
 from ..domain.evidence.plan import EVIDENCE_STATUSES, plan_rows
 from ..domain.library.model import Library, Risk
-from ..domain.statements.render import tailored_statement
+from ..domain.statements.render import organisation_values, tailored_statement
 from ._xlsx_stream import StreamedRows
 from ._xlsx_style import (
     BLUE,
@@ -332,7 +332,8 @@ def write_evidence_plan(
     rows = StreamedRows(sheet)
     applicable = [s for s in selected if s.applicable]
     status = EVIDENCE_STATUSES[0]
-    for row in plan_rows(library, index, applicable, assessment.scope):
+    values = organisation_values(assessment)
+    for row in plan_rows(library, index, applicable, assessment.scope, values):
         rows.append(
             [
                 row.control,

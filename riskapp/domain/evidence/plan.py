@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..assessment.model import AssessmentData, Scope, with_custom_content
 from ..assessment.selection import EdgeIndex, Selected, selected_controls
 from ..library.model import Library
+from ..statements.render import fill_placeholders, organisation_values
 
 # Length of one sub-period: (months, days).
 PERIODS: dict[str, tuple[int, int]] = {
@@ -184,20 +185,46 @@ def evidence_plan(library: Library, assessment: AssessmentData) -> list[Evidence
     """
     merged = with_custom_content(library, assessment.custom)
     selected = selected_controls(merged, assessment, applicable_only=True)
-    return list(plan_rows(merged, EdgeIndex.of(merged), selected, assessment.scope))
+    values = organisation_values(assessment)
+    return list(plan_rows(merged, EdgeIndex.of(merged), selected, assessment.scope, values))
 
 
 def plan_rows(
-    library: Library, index: EdgeIndex, selected: Iterable[Selected], scope: Scope
+    library: Library,
+    index: EdgeIndex,
+    selected: Iterable[Selected],
+    scope: Scope,
+    values: Mapping[str, str] | None = None,
 ) -> Iterator[EvidenceRow]:
-    """Yield the plan's rows for `selected` controls of a library holding custom content."""
+    """Yield the plan's rows for `selected` controls of a library holding custom content.
+
+    With `values` (the organisation's placeholder values), placeholders in the
+    population source and completeness are filled; unfilled ones read `[name]`.
+    """
     start, end = scope.period_start, scope.period_end
+    filled: dict[str, tuple[str, str]] = {}
     for item in selected:
         for evidence in index.evidence.get(item.ref) or [""]:
             if scope.report_type == "type2" and start and end:
-                yield from _period_rows(library, item, evidence, start, end)
+                rows: Iterable[EvidenceRow] = _period_rows(library, item, evidence, start, end)
             else:
-                yield _row(library, item, evidence, POINT_IN_TIME, None, scope.as_of, None, 1)
+                rows = [_row(library, item, evidence, POINT_IN_TIME, None, scope.as_of, None, 1)]
+            if values is None or evidence not in library.evidence:
+                yield from rows
+                continue
+            if evidence not in filled:
+                etype = library.evidence[evidence]
+                filled[evidence] = (
+                    _fill(etype.population, values),
+                    _fill(etype.completeness, values),
+                )
+            source, completeness = filled[evidence]
+            for row in rows:
+                yield replace(row, population_source=source, completeness=completeness)
+
+
+def _fill(text: str, values: Mapping[str, str]) -> str:
+    return "".join(segment.text for segment in fill_placeholders(text, values))
 
 
 def _row(
