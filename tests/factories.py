@@ -113,6 +113,9 @@ BASE_FILES: Files = {
                 "collection": "From the ticketing system.",
                 "sample": "A ticket with timestamps.",
                 "frequency": "per-event",
+                "population": "Every termination in the period from the HR system.",
+                "completeness": "Reconciled with the payroll leavers report.",
+                "sample_unit": "One leaver",
             },
         ]
     },

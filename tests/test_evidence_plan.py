@@ -8,10 +8,16 @@ from pathlib import Path
 import pytest
 
 from riskapp.domain.assessment.model import ControlChoice, CustomContent
-from riskapp.domain.evidence.plan import due_dates, evidence_plan, sample_size
+from riskapp.domain.evidence.plan import (
+    due_dates,
+    evidence_plan,
+    planning_frequency,
+    sample_size,
+)
 from riskapp.domain.library.loader import parse_library
 from riskapp.domain.library.model import Control, Library
 from tests.assessment_factories import make_assessment, type1_scope, type2_scope
+from tests.factories import Files, make_library
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 
@@ -160,3 +166,38 @@ def test_a_custom_control_without_evidence_gets_a_row_asking_for_one(library: Li
     (row,) = evidence_plan(library, assessment)
     assert (row.control, row.evidence, row.owner) == ("C-01", "", "COO")
     assert "No evidence type" in row.note
+
+
+@pytest.mark.parametrize(
+    ("default", "tailored", "evidence", "planned"),
+    [
+        ("quarterly", "quarterly", "quarterly", "quarterly"),
+        ("quarterly", "monthly", "quarterly", "monthly"),  # tailoring wins for its own artefact
+        ("continuous", "continuous", "quarterly", "quarterly"),  # export of an always-on setting
+        ("per-event", "per-event", "monthly", "monthly"),
+        ("quarterly", "quarterly", "per-event", "quarterly"),  # items inspected by each check
+        ("monthly", "monthly", "quarterly", "quarterly"),  # board minutes of a monthly review
+        ("annual", "annual", "quarterly", "annual"),
+        ("continuous", "continuous", "per-event", "per-event"),
+        ("continuous", "continuous", "", "continuous"),
+    ],
+)
+def test_planning_frequency_keeps_an_artefacts_own_cadence(
+    default: str, tailored: str, evidence: str, planned: str
+) -> None:
+    assert planning_frequency(default, tailored, evidence) == planned
+
+
+def test_continuous_control_with_a_quarterly_export_owes_four_exports(tmp_path: Path) -> None:
+    def mutate(files: Files) -> None:
+        files["controls/controls.yaml"]["controls"][0]["frequency"] = "continuous"
+
+    library = parse_library(make_library(tmp_path / "lib", mutate))
+    plan = evidence_plan(library, make_assessment(ControlChoice("CTL-01")))
+    assert [(r.instance_label, r.frequency) for r in plan] == [
+        ("1 of 4", "quarterly"),
+        ("2 of 4", "quarterly"),
+        ("3 of 4", "quarterly"),
+        ("4 of 4", "quarterly"),
+    ]
+    assert plan[0].note.startswith("Planned at the evidence's own cadence (quarterly)")

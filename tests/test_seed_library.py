@@ -307,3 +307,15 @@ def test_the_review_gap_controls_exist_with_their_evidence(shipped: Library) -> 
     for ref, ev in new.items():
         assert ref in shipped.controls, ref
         assert (ref, ev) in evidence, ref
+
+
+def test_every_evidence_type_says_population_completeness_and_sample_unit(
+    shipped: Library,
+) -> None:
+    missing = [
+        f"{ref}: {name}"
+        for ref, evidence in shipped.evidence.items()
+        for name in ("population", "completeness", "sample_unit")
+        if not getattr(evidence, name).strip()
+    ]
+    assert missing == []

@@ -115,3 +115,20 @@ def test_user_text_is_escaped(signed_in_client, loaded: Path) -> None:
     page = signed_in_client.get("/library/controls/CTL-02").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_policy_page_shows_each_paragraph_of_a_section(
+    app: Flask, signed_in_client, tmp_path: Path
+) -> None:
+    from riskapp.extensions import db
+    from riskapp.services.library import load_library
+    from tests.factories import Files, make_library
+
+    def mutate(files: Files) -> None:
+        section = files["policies/policies.yaml"]["policies"][0]["sections"][0]
+        section["text"] = "Intro line.\n\nLeavers lose access within one business day (CTL-01)."
+
+    load_library(make_library(tmp_path / "lib", mutate))
+    db.session.commit()
+    page = signed_in_client.get("/library/policies/POL-ONE").get_data(as_text=True)
+    assert "<p>Intro line.</p><p>Leavers lose access within one business day (CTL-01).</p>" in page

@@ -12,10 +12,10 @@ from io import BytesIO
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
 from ..domain.statements.render import Segment, fill_placeholders
 from ..domain.textsafety import strip_xml_illegal
@@ -32,6 +32,8 @@ class PolicyWriter:
         self.doc = Document()
         self.values = values
         self._style_ids: dict[str, str] = {}
+        self._contents_anchor: Any = None
+        self._contents: list[tuple[int, list[Segment]]] = []
 
     def add_paragraph(self, style: str | None = None) -> Any:
         """Add a paragraph in the named built-in style (its id looked up once per document)."""
@@ -78,9 +80,11 @@ class PolicyWriter:
         self.runs(self.add_paragraph(f"Heading {level}"), self.segments(text))
 
     def paragraph(self, text: str) -> None:
+        """Add a paragraph per blank-line-separated block; line breaks inside one become spaces."""
         for block in strip_xml_illegal(text).split("\n\n"):
-            if block.strip():
-                self.runs(self.add_paragraph(), self.segments(block.strip()))
+            joined = " ".join(line.strip() for line in block.splitlines() if line.strip())
+            if joined:
+                self.runs(self.add_paragraph(), self.segments(joined))
 
     def statement(self, title: str, segments: Sequence[Segment], ref: str) -> None:
         """Add a policy statement: its control title in bold, the statement, then its ref."""
@@ -118,22 +122,38 @@ class PolicyWriter:
             self.runs(cells[1].paragraphs[0], self.segments(value))
 
     def contents(self) -> None:
-        """Add a table-of-contents field over Heading 1–2, built when Word updates fields."""
-        self.add_paragraph("TOC Heading").add_run("Contents")
-        paragraph = self.add_paragraph()
-        run = paragraph.add_run()
-        begin = OxmlElement("w:fldChar")
-        begin.set(qn("w:fldCharType"), "begin")
-        instruction = OxmlElement("w:instrText")
-        instruction.set(qn("xml:space"), "preserve")
-        instruction.text = 'TOC \\o "1-2" \\h \\z \\u'
-        separate = OxmlElement("w:fldChar")
-        separate.set(qn("w:fldCharType"), "separate")
-        run._r.extend([begin, instruction, separate])
-        paragraph.add_run("Right-click here and choose Update Field to list the sections.")
-        end = OxmlElement("w:fldChar")
-        end.set(qn("w:fldCharType"), "end")
-        paragraph.add_run()._r.append(end)
+        """Add the "Contents" heading; `finish_contents` writes the list of headings under it."""
+        self._contents_anchor = self.add_paragraph("TOC Heading")
+        self._contents_anchor.add_run("Contents")
+
+    def numbered_heading(self, number: str, text: str, level: int) -> None:
+        """Add a heading that starts with its section number and is listed in the contents."""
+        segments = [Segment(f"{number} "), *self.segments(text)]
+        self.runs(self.add_paragraph(f"Heading {level}"), segments)
+        self._contents.append((level, segments))
+
+    def finish_contents(self) -> None:
+        """Write the contents as plain paragraphs (no field), so every word processor shows it."""
+        anchor = self._contents_anchor
+        if anchor is None:
+            return
+        for level, segments in self._contents:
+            paragraph = self.add_paragraph()
+            paragraph.paragraph_format.left_indent = Cm(0.75 * (level - 1))
+            paragraph.paragraph_format.space_after = Pt(2)
+            self.runs(paragraph, segments)
+            anchor._p.addnext(paragraph._p)
+            anchor = paragraph
+
+    def footer(self, label: str) -> None:
+        """Add a footer with the classification label and "Page N of M" (updated on open)."""
+        paragraph = self.doc.sections[0].footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.runs(paragraph, self.segments(label))
+        paragraph.add_run(" · Page ")
+        _simple_field(paragraph, "PAGE", "1")
+        paragraph.add_run(" of ")
+        _simple_field(paragraph, "NUMPAGES", "1")
 
     def to_bytes(self) -> bytes:
         buffer = BytesIO()
@@ -146,3 +166,14 @@ def _repeat_header(row: Any) -> None:
     marker = OxmlElement("w:tblHeader")
     marker.set(qn("w:val"), "true")
     properties.append(marker)
+
+
+def _simple_field(paragraph: Any, instruction: str, shown: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = shown
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)

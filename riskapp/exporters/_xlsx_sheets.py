@@ -15,7 +15,7 @@ from ..domain.coverage.report import Coverage
 from ..domain.evidence.plan import EVIDENCE_STATUSES, plan_rows
 from ..domain.library.model import Library, Risk
 from ..domain.statements.cadence import cadence_conflicts
-from ..domain.statements.render import tailored_statement
+from ..domain.statements.render import organisation_values, tailored_statement
 from ._xlsx_stream import StreamedRows
 from ._xlsx_style import (
     BLUE,
@@ -321,6 +321,9 @@ EVIDENCE_COLUMNS = (
     Column("Population", 11, NUMBER),
     Column("Sample", 9, NUMBER),
     Column("How collected", 36, WRAP),
+    Column("Population source", 36, WRAP),
+    Column("Completeness", 36, WRAP),
+    Column("Sample unit", 24, WRAP),
     Column("Status", 11),
     Column("Collected on", 12, DATE),
     Column("Notes", 36, WRAP),
@@ -343,7 +346,8 @@ def write_evidence_plan(
     rows = StreamedRows(sheet)
     applicable = [s for s in selected if s.applicable]
     status = EVIDENCE_STATUSES[0]
-    for row in plan_rows(library, index, applicable, assessment.scope):
+    values = organisation_values(assessment)
+    for row in plan_rows(library, index, applicable, assessment.scope, values):
         rows.append(
             [
                 row.control,
@@ -357,6 +361,9 @@ def write_evidence_plan(
                 row.population,
                 row.sample,
                 row.collection,
+                row.population_source,
+                row.completeness,
+                row.sample_unit,
                 status,
                 None,
                 row.note,

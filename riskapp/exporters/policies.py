@@ -3,8 +3,12 @@
 A policy documents the selected, applicable controls mapped to it (primary or
 also-documented-in); their tailored statements, grouped by domain, are the
 policy statements. Headings use Word's own styles (Title, Heading 1, Heading 2)
-so the navigation pane and a table of contents work; placeholders the
-organisation has not filled show as highlighted `[name]` text to edit.
+so the navigation pane works, and carry their section numbers; the contents
+list is written as plain text (no field to update), so it reads the same in
+Word, LibreOffice and Google Docs. Placeholders the organisation has not
+filled, and the approval block until someone approves, show as highlighted
+`[name]` text to edit. The footer carries the classification label and
+"Page N of M" (page fields, which word processors update on opening).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from ._docx_writer import PolicyWriter
 from .filenames import slugify
 
 VERSION = "1.0"
+# The label in every policy's title block and footer; policies are internal documents.
+CLASSIFICATION = "Internal"
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ def _build(
         version=VERSION,
     )
     doc.header(f"{{org}} · {policy.title}" if org else policy.title)
+    doc.footer(f"{CLASSIFICATION} · {policy.title}")
     doc.title(policy.title)
     doc.key_values(
         [
@@ -110,47 +117,68 @@ def _build(
             ("Policy", policy.title),
             ("Version", VERSION),
             ("Owner", policy.owner_role),
+            ("Classification", CLASSIFICATION),
             ("Effective date", effective_date.isoformat()),
             ("Next review", review_due.isoformat() if review_due else "on each significant change"),
         ]
     )
-    doc.contents()
+    doc.heading("Approval", 1)
+    doc.key_values(
+        [
+            ("Approved by", "{approver_name}"),
+            ("Role", "{approver_role}"),
+            ("Approval date", "{approval_date}"),
+        ]
+    )
     doc.heading("Version history", 1)
     doc.table(
-        ("Version", "Date", "Author", "Changes"),
+        ("Version", "Date", "Author", "Approved by", "Changes"),
         [
-            (VERSION, effective_date.isoformat(), policy.owner_role, "First issue."),
-            ("", "", "", ""),
+            (
+                VERSION,
+                effective_date.isoformat(),
+                policy.owner_role,
+                "{approver_name}",
+                "First issue.",
+            ),
+            ("", "", "", "", ""),
         ],
     )
-    doc.heading("Purpose", 1)
+    doc.contents()
+    doc.numbered_heading("1.", "Purpose", 1)
     doc.paragraph(policy.purpose)
-    doc.heading("Scope", 1)
+    doc.numbered_heading("2.", "Scope", 1)
     doc.paragraph(policy.scope)
-    doc.heading("Roles and responsibilities", 1)
+    doc.numbered_heading("3.", "Roles and responsibilities", 1)
     doc.table(("Role", "Responsibilities"), [(r.role, r.responsibilities) for r in policy.roles])
-    doc.heading("Policy statements", 1)
+    doc.numbered_heading("4.", "Policy statements", 1)
+    number = 0
     for section in policy.sections:
-        doc.heading(section.heading, 2)
+        number += 1
+        doc.numbered_heading(f"4.{number}", section.heading, 2)
         doc.paragraph(section.text)
-    _statements(doc, assessment, members)
-    doc.heading("Exceptions", 1)
+    _statements(doc, assessment, members, number)
+    doc.numbered_heading("5.", "Exceptions", 1)
     doc.paragraph(policy.exceptions)
-    doc.heading("Enforcement", 1)
+    doc.numbered_heading("6.", "Enforcement", 1)
     doc.paragraph(policy.enforcement)
-    doc.heading("Review", 1)
+    doc.numbered_heading("7.", "Review", 1)
     doc.paragraph(_review_text(policy, review_due))
+    doc.finish_contents()
     return doc.to_bytes()
 
 
-def _statements(doc: PolicyWriter, assessment: AssessmentData, members: list[Selected]) -> None:
+def _statements(
+    doc: PolicyWriter, assessment: AssessmentData, members: list[Selected], number: int
+) -> None:
     by_domain: dict[str, list[Selected]] = {}
     for item in members:
         by_domain.setdefault(item.control.domain, []).append(item)
     if not by_domain:
         doc.paragraph("No selected control is documented in this policy yet.")
     for domain in sorted(by_domain, key=_domain_order):
-        doc.heading(domain_label(domain), 2)
+        number += 1
+        doc.numbered_heading(f"4.{number}", domain_label(domain), 2)
         for item in by_domain[domain]:
             title = item.control.title
             if item.retirement:

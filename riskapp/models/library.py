@@ -166,6 +166,9 @@ class EvidenceType(db.Model):
     collection: Mapped[str] = mapped_column(sa.Text)
     sample: Mapped[str] = mapped_column(sa.Text)
     frequency: Mapped[str] = mapped_column(sa.String(20))
+    population: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    completeness: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    sample_unit: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
     retired: Mapped[bool] = mapped_column(default=False)
 

@@ -1,8 +1,11 @@
 """The evidence plan: which evidence each selected control must produce, and when.
 
-Type 2 (a period): a periodic control owes one instance per whole sub-period
-of its frequency (`due_dates`); a continuous or per-event control owes one
-population, from which the auditor draws a sample (`sample_size`).
+Type 2 (a period): each control and evidence type is planned at one frequency
+(`planning_frequency`: the control's, unless the artefact has its own cadence).
+A periodic frequency owes one instance per whole sub-period (`due_dates`); a
+continuous or per-event one owes one population, from which the auditor draws a
+sample (`sample_size`). Each row repeats the evidence type's population source,
+completeness and sample unit.
 Type 1 (a date): one row per control and evidence type, as of that date.
 """
 
@@ -10,13 +13,14 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ..assessment.model import AssessmentData, Scope, with_custom_content
 from ..assessment.selection import EdgeIndex, Selected, selected_controls
 from ..library.model import Library
+from ..statements.render import fill_placeholders, organisation_values
 
 # Length of one sub-period: (months, days).
 PERIODS: dict[str, tuple[int, int]] = {
@@ -28,6 +32,15 @@ PERIODS: dict[str, tuple[int, int]] = {
     "daily": (0, 1),
 }
 POPULATION_FREQUENCIES: tuple[str, ...] = ("continuous", "per-event")
+# Periodic frequencies from the most to the least frequent.
+PERIODIC_ORDER: tuple[str, ...] = (
+    "daily",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "semi-annual",
+    "annual",
+)
 INSTANCE = "instance"
 POPULATION = "population"
 POINT_IN_TIME = "point-in-time"
@@ -75,6 +88,35 @@ def due_dates(frequency: str, start: date, end: date) -> list[date]:
     return result
 
 
+def planning_frequency(control_default: str, control: str, evidence: str) -> str:
+    """Return the frequency at which one evidence type of a control is planned.
+
+    `control_default` is the control's library frequency, `control` its
+    (possibly tailored) frequency, `evidence` the evidence type's frequency.
+    The rule: when the evidence type has no frequency or shares the control's
+    library frequency, the artefact comes from the control's own operation and
+    follows `control`, tailoring included. Otherwise the artefact keeps its own
+    cadence: a continuous or per-event control evidenced by a periodic artefact
+    (a quarterly export of an always-on setting) is planned at the artefact's
+    frequency; a periodic control evidenced by per-event items (the hires a
+    quarterly check inspects) is planned at the control's frequency; two
+    periodic frequencies give the less frequent of the two (a monthly control
+    reported to the board in quarterly minutes owes four sets of minutes); two
+    population frequencies give the evidence's (per-event tickets of a
+    continuous control are estimated per event, not per day).
+    """
+    if not evidence or evidence in (control_default, control):
+        return control
+    evidence_periodic = evidence in PERIODIC_ORDER
+    if control in PERIODIC_ORDER and evidence_periodic:
+        return max(control, evidence, key=PERIODIC_ORDER.index)
+    if control in POPULATION_FREQUENCIES and (
+        evidence_periodic or evidence in POPULATION_FREQUENCIES
+    ):
+        return evidence
+    return control
+
+
 def sample_size(population: int) -> int:
     """Return the sample an auditor draws from `population` instances.
 
@@ -120,6 +162,9 @@ class EvidenceRow:
     population: int | None
     sample: int | None
     collection: str
+    population_source: str = ""
+    completeness: str = ""
+    sample_unit: str = ""
     note: str = ""
 
     @property
@@ -140,20 +185,46 @@ def evidence_plan(library: Library, assessment: AssessmentData) -> list[Evidence
     """
     merged = with_custom_content(library, assessment.custom)
     selected = selected_controls(merged, assessment, applicable_only=True)
-    return list(plan_rows(merged, EdgeIndex.of(merged), selected, assessment.scope))
+    values = organisation_values(assessment)
+    return list(plan_rows(merged, EdgeIndex.of(merged), selected, assessment.scope, values))
 
 
 def plan_rows(
-    library: Library, index: EdgeIndex, selected: Iterable[Selected], scope: Scope
+    library: Library,
+    index: EdgeIndex,
+    selected: Iterable[Selected],
+    scope: Scope,
+    values: Mapping[str, str] | None = None,
 ) -> Iterator[EvidenceRow]:
-    """Yield the plan's rows for `selected` controls of a library holding custom content."""
+    """Yield the plan's rows for `selected` controls of a library holding custom content.
+
+    With `values` (the organisation's placeholder values), placeholders in the
+    population source and completeness are filled; unfilled ones read `[name]`.
+    """
     start, end = scope.period_start, scope.period_end
+    filled: dict[str, tuple[str, str]] = {}
     for item in selected:
         for evidence in index.evidence.get(item.ref) or [""]:
             if scope.report_type == "type2" and start and end:
-                yield from _period_rows(library, item, evidence, start, end)
+                rows: Iterable[EvidenceRow] = _period_rows(library, item, evidence, start, end)
             else:
-                yield _row(library, item, evidence, POINT_IN_TIME, None, scope.as_of, None, 1)
+                rows = [_row(library, item, evidence, POINT_IN_TIME, None, scope.as_of, None, 1)]
+            if values is None or evidence not in library.evidence:
+                yield from rows
+                continue
+            if evidence not in filled:
+                etype = library.evidence[evidence]
+                filled[evidence] = (
+                    _fill(etype.population, values),
+                    _fill(etype.completeness, values),
+                )
+            source, completeness = filled[evidence]
+            for row in rows:
+                yield replace(row, population_source=source, completeness=completeness)
+
+
+def _fill(text: str, values: Mapping[str, str]) -> str:
+    return "".join(segment.text for segment in fill_placeholders(text, values))
 
 
 def _row(
@@ -166,6 +237,7 @@ def _row(
     population: int | None,
     sample: int | None,
     note: str = "",
+    frequency: str = "",
 ) -> EvidenceRow:
     etype = library.evidence.get(evidence)
     if not evidence:
@@ -175,7 +247,7 @@ def _row(
         control_title=item.control.title,
         evidence=evidence,
         evidence_title=etype.title if etype else evidence,
-        frequency=item.frequency,
+        frequency=frequency or item.frequency,
         owner=item.owner,
         kind=kind,
         instance=instance,
@@ -183,6 +255,9 @@ def _row(
         population=population,
         sample=sample,
         collection=etype.collection if etype else "",
+        population_source=etype.population if etype else "",
+        completeness=etype.completeness if etype else "",
+        sample_unit=etype.sample_unit if etype else "",
         note=note,
     )
 
@@ -190,7 +265,15 @@ def _row(
 def _period_rows(
     library: Library, item: Selected, evidence: str, start: date, end: date
 ) -> Iterator[EvidenceRow]:
-    frequency = item.frequency
+    etype = library.evidence.get(evidence)
+    frequency = planning_frequency(
+        item.control.frequency, item.frequency, etype.frequency if etype else ""
+    )
+    own_cadence = (
+        f"Planned at the evidence's own cadence ({frequency}); the control runs {item.frequency}. "
+        if frequency != item.frequency
+        else ""
+    )
     if frequency not in PERIODS and frequency not in POPULATION_FREQUENCIES:
         note = f"Unknown frequency {frequency!r}: set one to plan this evidence."
         yield _row(library, item, evidence, POINT_IN_TIME, None, end, None, None, note)
@@ -200,13 +283,27 @@ def _period_rows(
         unit = "day" if frequency == "continuous" else "week"
         note = f"Estimated population: one per {unit} of the period; replace with the real count."
         sample = sample_size(population)
-        yield _row(library, item, evidence, POPULATION, None, end, population, sample, note)
+        yield _row(
+            library,
+            item,
+            evidence,
+            POPULATION,
+            None,
+            end,
+            population,
+            sample,
+            own_cadence + note,
+            frequency,
+        )
         return
     dates = due_dates(frequency, start, end)
     if not dates:
         note = "The frequency is longer than the period: one instance, due by the period end."
-        yield _row(library, item, evidence, INSTANCE, 1, end, 1, 1, note)
+        yield _row(library, item, evidence, INSTANCE, 1, end, 1, 1, own_cadence + note, frequency)
         return
     sample = sample_size(len(dates))
+    note = own_cadence.strip()
     for number, due in enumerate(dates, start=1):
-        yield _row(library, item, evidence, INSTANCE, number, due, len(dates), sample)
+        yield _row(
+            library, item, evidence, INSTANCE, number, due, len(dates), sample, note, frequency
+        )

@@ -332,7 +332,12 @@ class _Parser:
             collection=r.text("collection"),
             sample=r.text("sample"),
             frequency=r.choice("frequency", FREQUENCIES),
+            population=r.text("population", required=False),
+            completeness=r.text("completeness", required=False),
+            sample_unit=r.text("sample_unit", required=False),
         )
+        for name in ("population", "completeness"):
+            r.placeholders(name, getattr(item, name), PLACEHOLDERS)
         r.finish()
         if self.unique("evidence type", item.ref, r):
             self.library.evidence[item.ref] = item

@@ -167,6 +167,9 @@ class EvidenceType:
     collection: str
     sample: str
     frequency: str
+    population: str = ""
+    completeness: str = ""
+    sample_unit: str = ""
 
 
 @dataclass(frozen=True)
