@@ -14,7 +14,7 @@ from ..domain.assessment.selection import EdgeIndex, Selected
 from ..domain.coverage.report import Coverage
 from ..domain.evidence.plan import EVIDENCE_STATUSES, plan_rows
 from ..domain.library.model import Library, Risk
-from ..domain.statements.render import tailored_statement
+from ..domain.statements.verdict import statement_verdict, verdict_text
 from ._xlsx_stream import StreamedRows
 from ._xlsx_style import (
     BLUE,
@@ -131,6 +131,7 @@ CONTROL_COLUMNS = (
     Column("Risks mitigated", 16, WRAP),
     Column("Evidence types", 30, WRAP),
     Column("Policy", 28, WRAP),
+    Column("Statement check", 40, WRAP),
 )
 
 
@@ -156,11 +157,12 @@ def write_control_matrix(
             for e in index.evidence.get(control.ref, ())
         ]
         policies = sorted(index.policies.get(control.ref, ()), key=lambda e: not e.primary)
+        text, report = statement_verdict(assessment, control, item.choice)
         sheet.append(
             [
                 control.ref,
                 control.title,
-                tailored_statement(assessment, control, item.choice),
+                text,
                 item.owner,
                 item.frequency,
                 control.type,
@@ -173,6 +175,7 @@ def write_control_matrix(
                 ", ".join(dict.fromkeys(e.risk for e in index.mitigates.get(control.ref, ()))),
                 "; ".join(evidence),
                 "; ".join(_policy_label(library, e.policy) for e in policies),
+                verdict_text(report) if item.applicable else "not applicable",
             ]
         )
     sheet.finish()

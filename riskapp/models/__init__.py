@@ -8,6 +8,7 @@ from .assessment import (
     AuditEvent,
     SelectedControl,
 )
+from .inventory import System
 from .library import (
     ApplicabilityTag,
     Control,
@@ -48,5 +49,6 @@ __all__ = [
     "Risk",
     "SelectedControl",
     "SignInFailure",
+    "System",
     "User",
 ]

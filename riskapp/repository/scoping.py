@@ -26,12 +26,13 @@ from ..models import (
     Organization,
     Risk,
     SelectedControl,
+    System,
 )
 
 T = TypeVar("T")
 
 # Rows that carry organization_id themselves.
-DIRECT: tuple[type, ...] = (Membership, Assessment, AuditEvent)
+DIRECT: tuple[type, ...] = (Membership, Assessment, AuditEvent, System)
 # Rows that belong to an assessment (custom library rows only when assessment_id is set).
 UNDER_ASSESSMENT: tuple[type, ...] = (
     AssessedRisk,
@@ -58,6 +59,7 @@ KINDS: dict[type, str] = {
     ControlRisk: "mapping",
     ControlEvidence: "mapping",
     ControlPolicy: "mapping",
+    System: "system",
 }
 
 

@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
         auth,
         errors,
         exports,
+        inventory,
         library,
         main,
         organizations,
@@ -28,6 +29,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(organizations.bp)
+    app.register_blueprint(inventory.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(library.bp)
