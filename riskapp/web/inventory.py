@@ -167,5 +167,8 @@ def import_csv() -> ResponseReturnValue:
     except service.ImportRefused as exc:
         lines = [str(p) for p in exc.file_problems]
         return _index_page(form, 422, ["The file was refused whole; nothing was saved.", *lines])
+    finally:
+        if upload is not None:
+            upload.close()
     flash(f"Imported: {added} system(s) added, {updated} updated.", "success")
     return redirect(url_for("inventory.index"))

@@ -94,15 +94,11 @@ def entry_problems(entry: SystemEntry) -> dict[str, str]:
     if entry.kind not in KINDS:
         problems["kind"] = f"Choose a kind: {', '.join(KINDS)}."
     if len(entry.owner) > MAX_OWNER:
-        problems["owner"] = (
-            f"Keep the owner under {MAX_OWNER} characters ({len(entry.owner)} given)."
-        )
+        problems["owner"] = _too_long("owner", MAX_OWNER, entry.owner)
     if entry.classification not in CLASSIFICATIONS:
         problems["classification"] = f"Choose a classification: {', '.join(CLASSIFICATIONS)}."
     if len(entry.notes) > MAX_NOTES:
-        problems["notes"] = (
-            f"Keep the notes under {MAX_NOTES} characters ({len(entry.notes)} given)."
-        )
+        problems["notes"] = _too_long("notes", MAX_NOTES, entry.notes)
     unknown = [r for r in entry.roles if r not in ROLES]
     if unknown:
         problems["roles"] = f"Unknown placeholder role: {', '.join(unknown)}."
