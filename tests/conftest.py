@@ -19,7 +19,7 @@ from riskapp.app import create_app
 from riskapp.config import normalise_database_url
 from riskapp.domain.accounts.passwords import hash_password
 from riskapp.extensions import db
-from riskapp.models import Assessment, Framework, Membership, Organization, User
+from riskapp.models import Assessment, Framework, Membership, Organization, System, User
 from tests.factories import make_library
 
 PG_URL = os.environ.get("RISKAPP_TEST_DATABASE_URL")
@@ -263,6 +263,7 @@ class TwoOrgs:
     viewer_b: Membership
     assessment_a: Assessment
     assessment_b: Assessment
+    system_a: System | None = None
 
 
 @pytest.fixture
@@ -286,6 +287,9 @@ def two_orgs(
     make_assessment: Callable[..., Assessment],
 ) -> TwoOrgs:
     a, b = make_org("Alpha Ltd"), make_org("Beta Ltd")
+    system_a = System(organization_id=a.id, name="Alpha Cloud", kind="cloud-provider")
+    db.session.add(system_a)
+    db.session.commit()
     return TwoOrgs(
         a=a,
         b=b,
@@ -295,4 +299,5 @@ def two_orgs(
         viewer_b=make_member(b, "viewer", email="viewer@beta.example"),
         assessment_a=make_assessment(a, "Alpha SOC 2"),
         assessment_b=make_assessment(b, "Beta SOC 2"),
+        system_a=system_a,
     )

@@ -261,22 +261,18 @@ def test_an_owner_edits_the_settings(client, auth, two_orgs) -> None:
     db.session.commit()
     auth.sign_in(two_orgs.owner_a.user.email)
     page = client.get("/org/settings").get_data(as_text=True)
-    assert 'for="identity_provider"' in page and "Identity provider" in page
+    assert 'for="identity_provider"' not in page and "system inventory" in page
     response = auth.post(
         "/org/settings",
-        {"name": "Alpha Group", "system": "Alpha Cloud", "identity_provider": "Okta"},
+        {"name": "Alpha Group", "risk_bands": "low 1-9, high 10-25"},
         follow_redirects=True,
     )
     assert "Settings saved." in response.get_data(as_text=True)
     db.session.expire_all()
     org = db.session.get(Organization, two_orgs.a.id)
     assert org.name == "Alpha Group"
-    assert org.settings == {
-        "bands": [1, 2, 3],
-        "system": "Alpha Cloud",
-        "identity_provider": "Okta",
-    }
-    response = auth.post("/org/settings", {"name": "", "system": "x" * 201})
+    assert org.settings["bands"] == [1, 2, 3] and "risk_bands" in org.settings
+    response = auth.post("/org/settings", {"name": "", "risk_bands": "x" * 201})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Name the organisation." in page and "Field cannot be longer than 200" in page

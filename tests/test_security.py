@@ -48,6 +48,9 @@ SCOPED: dict[str, Target] = {
     "org.remove_member": lambda w: {"membership_id": w.viewer_a.id},
     "org.withdraw_invitation": lambda w: {"invitation_id": _invitation_of(w)},
     "org.switch": lambda w: {"organization_id": w.a.id},
+    "inventory.edit": lambda w: {"system_id": w.system_a.id},
+    "inventory.retire": lambda w: {"system_id": w.system_a.id},
+    "inventory.restore": lambda w: {"system_id": w.system_a.id},
     "exports.workbook": lambda w: {"assessment_id": w.assessment_a.id},
     "exports.policies": lambda w: {"assessment_id": w.assessment_a.id},
     "exports.policy": lambda w: {"assessment_id": w.assessment_a.id, "ref": "POL-ONE"},
@@ -81,6 +84,7 @@ EXEMPT: dict[str, str] = {}
 CHANGES: dict[str, dict[str, str]] = {
     "assessments.rename": {"name": "Taken over"},
     "org.change_role": {"role": "owner"},
+    "inventory.edit": {"name": "Taken over", "kind": "other", "classification": "public"},
     "wizard.save_scope": {
         "name": "Taken over",
         "report_type": "type1",
@@ -179,7 +183,7 @@ def test_a_member_of_b_gets_404_for_every_object_of_a(
             assert "Page not found" in body
             assert not any(name in body for name in names), f"{method} {url} leaks A's data"
             tried += 1
-    assert tried == len(SCOPED)
+    assert tried == sum(len(_methods(r)) for r in _rules(app) if r.endpoint in SCOPED)
     db.session.expire_all()
     assert _state() == before
     assert db.session.get(Assessment, two_orgs.assessment_a.id).name == "Alpha SOC 2"
@@ -270,6 +274,11 @@ def test_no_get_changes_data(app: Flask, client, auth: AuthActions, two_orgs: Tw
         ("org.change_role", {"role": "owner"}),
         ("org.remove_member", {}),
         ("org.withdraw_invitation", {}),
+        ("inventory.new", {"name": "Viewer's system", "kind": "other"}),
+        ("inventory.edit", {"name": "Renamed", "kind": "other"}),
+        ("inventory.retire", {}),
+        ("inventory.restore", {}),
+        ("inventory.import_csv", {}),
     ],
 )
 def test_a_viewer_cannot_change_data(

@@ -125,8 +125,8 @@ def test_control_tailoring_rules() -> None:
         "na_reason": "Say why the control does not apply.",
         "frequency": "Choose a frequency: continuous, per-event, daily, weekly, monthly, "
         "quarterly, semi-annual, annual.",
-        "statement": "The control needs a statement.",
     }
+    assert "statement" in control_problems("planned", "", "", "x" * 4001)
 
 
 def test_residual_override_needs_both_levels_and_a_reason() -> None:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from riskapp.config import SEED_LIBRARY
 from riskapp.domain.assessment.wizard import ScopeAnswers
 from riskapp.domain.coverage.report import compute_coverage
+from riskapp.domain.statements.render import tailored_statement
 from riskapp.extensions import db
 from riskapp.models import AssessedRisk, Assessment, Organization, SelectedControl
 from riskapp.repository import library as library_repo
@@ -127,8 +128,13 @@ def test_demo_builds_a_covered_type_2_assessment(seeded) -> None:
     # are partial by design; the rest are covered. How many depends on the library.
     assert coverage.overall.partial > 0
     assert coverage.overall.covered >= 0.75 * coverage.overall.total
-    statements = [c.statement for c in data.controls]
-    assert all("{" not in s for s in statements)
+    library = library_repo.read_library(db.session)
+    statements = [
+        tailored_statement(data, library.controls[c.ref], c)
+        for c in data.controls
+        if c.ref in library.controls
+    ]
+    assert all("{" not in s and "[" not in s for s in statements)
     assert any("Okta" in s for s in statements)
     mitigated = db.session.scalar(
         sa.select(sa.func.count())

@@ -20,6 +20,7 @@ KIND_LABELS: dict[str, str] = {
     "custom_risk": "Custom risk",
     "custom_control": "Custom control",
     "custom_mapping": "Custom mapping",
+    "system": "System",
 }
 
 

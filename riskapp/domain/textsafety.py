@@ -41,3 +41,15 @@ def neutralise_formula(text: str) -> str:
 def spreadsheet_text(value: object) -> str:
     """Return user text ready for a CSV field: clean and inert (a leading apostrophe)."""
     return neutralise_formula(strip_xml_illegal("" if value is None else str(value)))
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Return submitted text without NUL and control characters, trimmed (one line unless
+    `multiline`)."""
+    text = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    if not multiline:
+        text = " ".join(text.split("\n"))
+    return text.strip()

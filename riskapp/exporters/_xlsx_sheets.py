@@ -14,8 +14,8 @@ from ..domain.assessment.selection import EdgeIndex, Selected
 from ..domain.coverage.report import Coverage
 from ..domain.evidence.plan import EVIDENCE_STATUSES, plan_rows
 from ..domain.library.model import Library, Risk
-from ..domain.statements.cadence import cadence_conflicts
-from ..domain.statements.render import organisation_values, tailored_statement
+from ..domain.statements.render import organisation_values
+from ..domain.statements.verdict import statement_verdict, verdict_text
 from ._xlsx_stream import StreamedRows
 from ._xlsx_style import (
     BLUE,
@@ -132,7 +132,7 @@ CONTROL_COLUMNS = (
     Column("Risks mitigated", 16, WRAP),
     Column("Evidence types", 30, WRAP),
     Column("Policy", 28, WRAP),
-    Column("Cadence check", 34, WRAP),
+    Column("Statement check", 40, WRAP),
     Column("Library status", 24, WRAP),
 )
 
@@ -159,12 +159,12 @@ def write_control_matrix(
             for e in index.evidence.get(control.ref, ())
         ]
         policies = sorted(index.policies.get(control.ref, ()), key=lambda e: not e.primary)
-        statement = tailored_statement(assessment, control, item.choice)
+        text, report = statement_verdict(assessment, control, item.choice)
         sheet.append(
             [
                 control.ref,
                 control.title,
-                statement,
+                text,
                 item.owner,
                 item.frequency,
                 control.type,
@@ -177,7 +177,7 @@ def write_control_matrix(
                 ", ".join(dict.fromkeys(e.risk for e in index.mitigates.get(control.ref, ()))),
                 "; ".join(evidence),
                 "; ".join(_policy_label(library, e.policy) for e in policies),
-                "; ".join(cadence_conflicts(statement, item.frequency)),
+                verdict_text(report) if item.applicable else "not applicable",
                 _library_status(item),
             ]
         )

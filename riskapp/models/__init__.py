@@ -8,6 +8,7 @@ from .assessment import (
     AuditEvent,
     SelectedControl,
 )
+from .inventory import System
 from .library import (
     ApplicabilityTag,
     Control,
@@ -60,5 +61,6 @@ __all__ = [
     "SelectedControl",
     "SignInFailure",
     "SignInSession",
+    "System",
     "User",
 ]

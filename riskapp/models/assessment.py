@@ -89,7 +89,10 @@ class SelectedControl(db.Model):
     control_id: Mapped[int] = mapped_column(
         sa.ForeignKey("control.id", ondelete="CASCADE"), index=True
     )
-    statement: Mapped[str] = mapped_column(sa.Text, default="")
+    # the user's own wording (may hold placeholders); None follows the library template
+    statement: Mapped[str | None] = mapped_column(sa.Text)
+    # the library template the user's wording was written against (None: not edited)
+    statement_base: Mapped[str | None] = mapped_column(sa.Text)
     owner: Mapped[str] = mapped_column(sa.String(200), default="")
     frequency: Mapped[str] = mapped_column(sa.String(20), default="")
     status: Mapped[str] = mapped_column(sa.String(30), default="planned")

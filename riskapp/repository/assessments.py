@@ -14,6 +14,7 @@ from ..domain.assessment.model import (
     Scope,
 )
 from ..domain.errors import NotFound
+from ..domain.inventory.model import in_scope_names, placeholder_values
 from ..domain.library import model as dom
 from ..models import (
     AssessedRisk,
@@ -27,6 +28,7 @@ from ..models import (
     Risk,
     SelectedControl,
 )
+from . import inventory as inventory_repo
 
 
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
@@ -202,6 +204,11 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         [c.control for c in choices if c.control.assessment_id is None and c.control.retired],
         [r.risk for r in ratings if r.risk.assessment_id is None and r.risk.retired],
     )
+    systems = inventory_repo.entries(session, assessment.organization_id)
+    settings = {
+        k: str(v) for k, v in ((org.settings if org else None) or {}).items() if isinstance(v, str)
+    }
+    settings.update(placeholder_values(systems))
     return AssessmentData(
         id=assessment.id,
         name=assessment.name,
@@ -238,7 +245,8 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         controls=[
             ControlChoice(
                 ref=c.control.ref,
-                statement=c.statement,
+                statement=c.statement or "",
+                statement_base=c.statement_base or "",
                 owner=c.owner,
                 frequency=c.frequency,
                 status=c.status,
@@ -247,7 +255,6 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
             for c in choices
         ],
         custom=custom,
-        settings={k: str(v) for k, v in (org.settings or {}).items() if isinstance(v, str)}
-        if org
-        else {},
+        settings=settings,
+        systems=in_scope_names(systems),
     )

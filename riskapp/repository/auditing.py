@@ -37,6 +37,7 @@ from ..models import (
     Organization,
     Risk,
     SelectedControl,
+    System,
     User,
 )
 from ..models.base import utcnow
@@ -61,6 +62,7 @@ OBJECT_KINDS: dict[type, str] = {
     ControlRisk: "custom_mapping",
     ControlEvidence: "custom_mapping",
     ControlPolicy: "custom_mapping",
+    System: "system",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)
@@ -172,7 +174,7 @@ def _snapshot(obj: object, *, deleted: bool) -> dict[str, dict[str, Any]]:
 def _organization_and_assessment(conn: sa.Connection, obj: Any) -> tuple[int | None, int | None]:
     if isinstance(obj, Organization):
         return obj.id, None
-    if isinstance(obj, Membership | Invitation):
+    if isinstance(obj, Membership | Invitation | System):
         return obj.organization_id, None
     if isinstance(obj, Assessment):
         return obj.organization_id, obj.id
@@ -183,7 +185,7 @@ def _organization_and_assessment(conn: sa.Connection, obj: Any) -> tuple[int | N
 
 
 def _summary(conn: sa.Connection, obj: Any) -> str:
-    if isinstance(obj, Organization | Assessment):
+    if isinstance(obj, Organization | Assessment | System):
         return obj.name
     if isinstance(obj, Membership):
         email = conn.scalar(sa.select(User.email).where(User.id == obj.user_id))

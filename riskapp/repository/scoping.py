@@ -27,12 +27,13 @@ from ..models import (
     Organization,
     Risk,
     SelectedControl,
+    System,
 )
 
 T = TypeVar("T")
 
 # Rows that carry organization_id themselves.
-DIRECT: tuple[type, ...] = (Membership, Invitation, Assessment, AuditEvent)
+DIRECT: tuple[type, ...] = (Membership, Invitation, Assessment, AuditEvent, System)
 # Rows that belong to an assessment (custom library rows only when assessment_id is set).
 UNDER_ASSESSMENT: tuple[type, ...] = (
     AssessedRisk,
@@ -60,6 +61,7 @@ KINDS: dict[type, str] = {
     ControlRisk: "mapping",
     ControlEvidence: "mapping",
     ControlPolicy: "mapping",
+    System: "system",
 }
 
 

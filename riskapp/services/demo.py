@@ -11,13 +11,14 @@ from ..domain.assessment.model import IMPLEMENTED, PLANNED, in_scope_criteria
 from ..domain.assessment.scoring import inherent_score, needs_treatment
 from ..domain.assessment.suggest import suggest_controls
 from ..domain.assessment.wizard import ScopeAnswers
-from ..domain.statements.render import frequency_noun, render_statement
+from ..domain.inventory.model import ROLES, SystemEntry
 from ..extensions import db
 from ..models import Organization, SelectedControl
 from ..repository import library as library_repo
 from ..repository.assessments import applicable_ratings, to_assessment_data
-from . import wizard
+from . import inventory, wizard
 
+# placeholder role → the demo's system filling it
 DEMO_SETTINGS = {
     "system": "the Demo platform",
     "cloud_provider": "AWS",
@@ -35,6 +36,7 @@ DEMO_SETTINGS = {
     "training_platform": "KnowBe4",
     "document_repository": "Confluence",
 }
+DEMO_OWNERS = {"cloud_provider": "Head of Engineering", "identity_provider": "IT Manager"}
 PLANNED_EVERY = 7  # every seventh chosen control stays planned, so the demo shows partials
 
 
@@ -48,9 +50,10 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
     criterion still without one.
     """
     year = (today or date.today()).year
-    org = Organization(name=org_name, settings=dict(DEMO_SETTINGS))
+    org = Organization(name=org_name, settings={})
     db.session.add(org)
     db.session.flush()
+    _demo_inventory(org.id)
     library = library_repo.read_library(db.session)
     assessment = wizard.create_assessment(
         org,
@@ -95,17 +98,7 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
                 for e in library.satisfies
                 if e.strength == "primary" and e.control == primaries[key]
             }
-    statements = {}
-    for ref in chosen:
-        control = library.controls[ref]
-        values = {
-            **DEMO_SETTINGS,
-            "org": org_name,
-            "owner": control.owner_role,
-            "frequency": frequency_noun(control.frequency),
-        }
-        statements[ref] = render_statement(control.statement, values)
-    wizard.select_controls(assessment, chosen, statements)
+    wizard.select_controls(assessment, chosen, {})
     rows = db.session.scalars(
         sa.select(SelectedControl)
         .where(SelectedControl.assessment_id == assessment.id)
@@ -116,3 +109,21 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
     assessment.step_reached = "quality"
     db.session.flush()
     return org.id, assessment.id
+
+
+def _demo_inventory(organization_id: int) -> None:
+    """Add the demo's systems, each filling the placeholder roles it stands for."""
+    by_name: dict[str, list[str]] = {}
+    for role, name in DEMO_SETTINGS.items():
+        by_name.setdefault(name, []).append(role)
+    for name, roles in by_name.items():
+        inventory.save_system(
+            organization_id,
+            SystemEntry(
+                name=name,
+                kind=ROLES[roles[0]][1],
+                owner=DEMO_OWNERS.get(roles[0], "Head of Security"),
+                classification="confidential",
+                roles=tuple(roles),
+            ),
+        )

@@ -11,15 +11,17 @@ from ..domain.accounts.names import email_problem, name_problem
 from ..domain.accounts.roles import OWNER, check_keeps_an_owner, check_role
 from ..domain.assessment.scoring import DEFAULT_BANDS, Band, format_bands, parse_bands
 from ..domain.errors import InvalidInput, RuleViolation
+from ..domain.inventory.model import ROLES as SYSTEM_ROLES
 from ..domain.library.model import PLACEHOLDERS
 from ..extensions import db
 from ..models import Invitation, Membership, Organization, User
 from ..repository import accounts as repo
 from ..repository.scoping import get_owned
 
-# placeholders an organisation fills in once; org, owner and frequency come from elsewhere
+# placeholders kept in settings: none today. The organisation's name fills {org}, each
+# control card its {owner} and {frequency}, and the system inventory every system role.
 SETTING_KEYS: tuple[str, ...] = tuple(
-    p for p in PLACEHOLDERS if p not in ("org", "owner", "frequency")
+    p for p in PLACEHOLDERS if p not in ("org", "owner", "frequency") and p not in SYSTEM_ROLES
 )
 MAX_SETTING = 200
 BANDS_KEY = "risk_bands"  # the organisation's score bands, as 'low 1-4, medium 5-9, …'

@@ -26,6 +26,7 @@ from ..domain.assessment.wizard import (
 )
 from ..domain.errors import NotFound, RiskappError
 from ..domain.library.model import CONTROL_TYPES, FREQUENCIES, NATURES, RISK_CATEGORIES
+from ..domain.textsafety import clean_text
 from ..extensions import db
 from ..models import (
     AssessedRisk,
@@ -41,6 +42,8 @@ from ..models import (
 )
 from ..repository import library as library_repo
 from ..repository.assessments import applicable_ratings
+
+MAX_OWNER = 200  # selected_control.owner
 
 
 class StepInvalid(RiskappError):
@@ -176,7 +179,10 @@ def select_controls(
 ) -> int:
     """Select library or custom controls by ref; `statements` gives each one's tailored text.
 
-    Controls already selected are left as they are. Returns how many were added.
+    A control without a statement in `statements` follows its library
+    template, rendered live; a given statement is kept as the user's own
+    wording. Controls already selected are left as they are. Returns how
+    many were added.
     """
     wanted = list(dict.fromkeys(refs))
     controls = {
@@ -208,7 +214,8 @@ def select_controls(
             SelectedControl(
                 assessment_id=assessment.id,
                 control_id=control.id,
-                statement=statements.get(ref, control.statement),
+                statement=statements.get(ref) or None,
+                statement_base=control.statement if statements.get(ref) else None,
                 owner=control.owner_role,
                 frequency=control.frequency,
                 status=PLANNED,
@@ -224,17 +231,26 @@ def select_controls(
 
 def tailor_control(
     selected: SelectedControl,
-    statement: str,
+    statement: str | None,
     owner: str,
     frequency: str,
     status: str,
     na_reason: str,
+    *,
+    reviewed: bool = False,
 ) -> None:
-    """Save a selected control's tailored statement, owner, frequency and status."""
-    problems = control_problems(status, frequency, na_reason, statement)
+    """Save a selected control's own wording (None: follow the template), owner, frequency
+    and status; `reviewed` records the user's wording as checked against today's template."""
+    statement = clean_text(statement, multiline=True) if statement else None
+    owner, na_reason = clean_text(owner), clean_text(na_reason, multiline=True)
+    problems = control_problems(status, frequency, na_reason, statement or "")
+    if len(owner) > MAX_OWNER:
+        problems["owner"] = f"Keep the owner to {MAX_OWNER} characters or fewer."
     if problems:
         raise StepInvalid(problems)
-    selected.statement = statement.strip()
+    if statement != selected.statement or reviewed:
+        selected.statement_base = selected.control.statement if statement else None
+    selected.statement = statement or None
     selected.owner = owner.strip()
     selected.frequency = frequency
     selected.status = status
@@ -387,7 +403,7 @@ def add_custom_control(assessment: Assessment, form: Mapping[str, Any]) -> str:
             )
         )
     db.session.flush()
-    select_controls(assessment, [ref], {ref: statement})
+    select_controls(assessment, [ref], {})
     return ref
 
 

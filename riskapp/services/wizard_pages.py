@@ -13,8 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..domain.assessment.applicability import risks_per_question
-from ..domain.assessment.model import STATUSES, TREATMENTS
+from ..domain.assessment.model import STATUSES, TREATMENTS, AssessmentData, with_custom_content
 from ..domain.assessment.scoring import assessment_residuals, band_for, inherent_score
+from ..domain.assessment.selection import selected_controls
 from ..domain.assessment.suggest import suggest_controls
 from ..domain.assessment.wizard import (
     rating_problems,
@@ -22,6 +23,7 @@ from ..domain.assessment.wizard import (
     treatment_problems,
 )
 from ..domain.errors import NotFound
+from ..domain.inventory.model import ROLES
 from ..domain.library.model import (
     FREQUENCIES,
     IMPACT_LEVELS,
@@ -29,8 +31,15 @@ from ..domain.library.model import (
     Library,
     Retirement,
 )
-from ..domain.statements.quality import check_statement, summarise
-from ..domain.statements.render import control_values, render_statement
+from ..domain.statements.quality import summarise
+from ..domain.statements.render import (
+    is_user_edit,
+    override_for,
+    tailored_segments,
+    template_changed,
+)
+from ..domain.statements.verdict import statement_verdict
+from ..domain.textsafety import clean_text
 from ..extensions import db
 from ..figures.risk_matrix import risk_matrix_figure
 from ..models import Assessment, Control, Organization, SelectedControl
@@ -223,6 +232,7 @@ def controls_page(row: Assessment) -> dict[str, Any]:
             for r in data.risks
             if not r.excluded
         ],
+        "cards": statement_cards(data),
         "statuses": STATUSES,
         "frequencies": FREQUENCIES,
         "to_mitigate": to_mitigate,
@@ -236,16 +246,8 @@ def controls_page(row: Assessment) -> dict[str, Any]:
 
 
 def select(row: Assessment, refs: list[str]) -> int:
-    """Select controls, each with its statement tailored from the organisation's settings."""
-    library = _library()
-    data = to_assessment_data(db.session, row)
-    custom = {c.ref: c for c in data.custom.controls}
-    statements = {}
-    for ref in refs:
-        control = library.controls.get(ref) or custom.get(ref)
-        if control is not None:
-            statements[ref] = render_statement(control.statement, control_values(data, control))
-    return steps.select_controls(row, refs, statements)
+    """Select controls; each follows its library template, rendered whenever it is shown."""
+    return steps.select_controls(row, refs, {})
 
 
 def _selected(row: Assessment, ref: str) -> SelectedControl:
@@ -260,14 +262,45 @@ def _selected(row: Assessment, ref: str) -> SelectedControl:
 
 
 def tailor(row: Assessment, ref: str, form: Form) -> None:
+    """Save a control card: wording equal to the template (or blank) follows the template."""
+    selected = _selected(row, ref)
+    data = to_assessment_data(db.session, row)
+    control = _merged(data).controls.get(ref)
+    submitted = clean_text(str(form.get("statement", "")), multiline=True)
+    choice = data.control(ref)
+    statement = override_for(submitted, data, control, choice) if control else submitted or None
     steps.tailor_control(
-        _selected(row, ref),
-        form.get("statement", ""),
-        form.get("owner", ""),
-        form.get("frequency", ""),
-        form.get("status", ""),
-        form.get("na_reason", ""),
+        selected,
+        statement,
+        str(form.get("owner", "")),
+        str(form.get("frequency", "")),
+        str(form.get("status", "")),
+        str(form.get("na_reason", "")),
+        reviewed=form.get("reviewed") == "on",
     )
+
+
+def _merged(data: AssessmentData) -> Library:
+    return with_custom_content(_library(), data.custom)
+
+
+def statement_cards(data: AssessmentData) -> dict[str, dict[str, Any]]:
+    """Return, by control ref, the statement as shown now and what the card says about it."""
+    library = _merged(data)
+    cards: dict[str, dict[str, Any]] = {}
+    for choice in data.controls:
+        control = library.controls.get(choice.ref)
+        if control is None:
+            continue
+        cards[choice.ref] = {
+            "segments": tailored_segments(data, control, choice),
+            "wording": choice.statement or control.statement,
+            "edited": is_user_edit(control, choice),
+            "template": control.statement,
+            "changed": template_changed(control, choice),
+            "based_on": choice.statement_base,
+        }
+    return cards
 
 
 def remove(row: Assessment, ref: str) -> None:
@@ -276,29 +309,21 @@ def remove(row: Assessment, ref: str) -> None:
 
 
 def quality_page(row: Assessment) -> dict[str, Any]:
-    org = db.session.get(Organization, row.organization_id)
-    systems = [v for v in ((org.settings if org else None) or {}).values() if isinstance(v, str)]
-    selected = db.session.scalars(
-        sa.select(SelectedControl)
-        .where(SelectedControl.assessment_id == row.id, SelectedControl.status != "not-applicable")
-        .order_by(SelectedControl.id)
-    ).all()
-    reports = [
-        (
-            s,
-            check_statement(
-                s.statement,
-                known_systems=systems,
-                owner=s.owner,
-                ref=s.control.ref,
-                frequency=s.frequency or s.control.frequency,
-            ),
-        )
-        for s in selected
-    ]
-    retired = {
-        s.control.ref: Retirement(tuple(s.control.successors or ()), s.control.retired_in)
-        for s in selected
-        if s.control.retired and s.control.assessment_id is None
+    """Return each applicable selected control's statement as rendered now, with its verdict."""
+    data = to_assessment_data(db.session, row)
+    library = _merged(data)
+    reports = []
+    for item in selected_controls(library, data, applicable_only=True):
+        text, report = statement_verdict(data, item.control, item.choice)
+        reports.append({"text": text, "report": report, "edited": bool(item.choice.statement)})
+    retired: dict[str, Retirement] = {
+        r["report"].ref: library.retired[r["report"].ref]
+        for r in reports
+        if r["report"].ref in library.retired
     }
-    return {"reports": reports, "summary": summarise([r for _, r in reports]), "retired": retired}
+    return {
+        "reports": reports,
+        "summary": summarise([r["report"] for r in reports]),
+        "roles": set(ROLES),
+        "retired": retired,
+    }

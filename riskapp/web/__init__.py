@@ -15,6 +15,7 @@ def register_web(app: Flask) -> None:
         boundary,
         errors,
         exports,
+        inventory,
         library,
         main,
         organizations,
@@ -33,6 +34,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(organizations.bp)
+    app.register_blueprint(inventory.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(audit.bp)
     app.register_blueprint(library.bp)

@@ -65,7 +65,8 @@ class ControlChoice:
     """A control selected in the assessment, as tailored by the organisation."""
 
     ref: str
-    statement: str = ""
+    statement: str = ""  # the user's own wording; "" follows the library template
+    statement_base: str = ""  # the library template the user's wording was written against
     owner: str = ""
     frequency: str = ""
     status: str = PLANNED
@@ -105,7 +106,8 @@ class AssessmentData:
     risks: list[RiskRating] = field(default_factory=list)
     controls: list[ControlChoice] = field(default_factory=list)
     custom: CustomContent = field(default_factory=CustomContent)
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)  # placeholder values, inventory's too
+    systems: list[str] = field(default_factory=list)  # names of in-scope inventory systems
 
     def control(self, ref: str) -> ControlChoice | None:
         return next((c for c in self.controls if c.ref == ref), None)

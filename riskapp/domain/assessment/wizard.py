@@ -138,6 +138,9 @@ def treatment_problems(ratings: Iterable[RiskRating], appetite: int) -> dict[str
     return problems
 
 
+MAX_STATEMENT = 4000
+
+
 def control_problems(status: str, frequency: str, na_reason: str, statement: str) -> dict[str, str]:
     """Return field → message for one selected control's tailoring."""
     problems: dict[str, str] = {}
@@ -147,8 +150,11 @@ def control_problems(status: str, frequency: str, na_reason: str, statement: str
         problems["na_reason"] = "Say why the control does not apply."
     if frequency and frequency not in FREQUENCIES:
         problems["frequency"] = f"Choose a frequency: {', '.join(FREQUENCIES)}."
-    if not statement.strip():
-        problems["statement"] = "The control needs a statement."
+    if len(statement) > MAX_STATEMENT:
+        problems["statement"] = (
+            f"Keep the statement to {MAX_STATEMENT} characters or fewer ({len(statement)} given); "
+            "leave it blank to follow the library's wording."
+        )
     return problems
 
 

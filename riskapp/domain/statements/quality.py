@@ -410,11 +410,17 @@ SUGGESTIONS = {
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing the statement lacks, or a vague term it uses, with a suggested fix."""
+    """One thing the statement lacks, or a vague term it uses, with a suggested fix.
+
+    A "placeholder" finding names the placeholder left unresolved in
+    `placeholder` ("" for a bracket the user typed), so a page can link to
+    where it is filled.
+    """
 
     check: str
     message: str
     suggestion: str
+    placeholder: str = ""
 
 
 @dataclass(frozen=True)
@@ -427,8 +433,25 @@ class StatementReport:
         return not self.findings
 
 
+BRACKETS = re.compile(r"\[[^\[\]\n]{0,200}\]|\{[^{}\n]{0,200}\}")
+PLACEHOLDER_SUGGESTION = (
+    "Fill it in the system inventory (mark the system that fills this role), or reword the "
+    "statement."
+)
+
+
 def _has_word(text: str, words: Iterable[str]) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(w.strip())}(?![\w-])", text) for w in words)
+
+
+def names_a_system(text: str, systems: Iterable[str]) -> bool:
+    """Answer whether `text` names one of `systems` (case ignored, whole words only)."""
+    lowered = " ".join(text.split()).casefold()
+    for name in systems:
+        wanted = " ".join(name.split()).casefold()
+        if wanted and re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", lowered):
+            return True
+    return False
 
 
 def _vague_terms(text: str) -> list[str]:
@@ -442,27 +465,55 @@ def _vague_terms(text: str) -> list[str]:
     return found
 
 
+def _placeholder_findings(text: str, unresolved: Sequence[str]) -> list[Finding]:
+    """Return a finding per unresolved placeholder and per other bracket left in `text`."""
+    findings = [
+        Finding(
+            "placeholder",
+            f"Unresolved placeholder {{{name}}}.",
+            PLACEHOLDER_SUGGESTION,
+            name,
+        )
+        for name in dict.fromkeys(unresolved)
+    ]
+    labels = {f"[{name.replace('_', ' ')}]" for name in unresolved}
+    for bracket in dict.fromkeys(m.group(0) for m in BRACKETS.finditer(text)):
+        if bracket in labels:
+            continue
+        findings.append(
+            Finding(
+                "placeholder",
+                f"Bracketed text left: '{bracket[:80]}'.",
+                "Replace it with the real name or wording.",
+            )
+        )
+    return findings
+
+
 def check_statement(
     text: str,
     *,
     known_systems: Sequence[str] = (),
     owner: str = "",
     ref: str = "",
+    unresolved: Sequence[str] = (),
     frequency: str = "",
 ) -> StatementReport:
     """Check one (tailored) statement; `known_systems` and `owner` count as found when named.
 
+    `unresolved` names the placeholders left unfilled. Bracketed text
+    (`[ticketing system]`, `{system}`) fails the statement and counts for no
+    other check, so a left-over `[system]` never passes as a named system.
     When `frequency` is given, every cadence the text states must be that frequency
     (see `cadence.cadence_conflicts`); each disagreement is a "cadence" finding.
     """
-    lowered = " ".join(text.lower().split())
-    findings: list[Finding] = []
+    findings = _placeholder_findings(text, unresolved)
+    lowered = " ".join(BRACKETS.sub(" ", text).lower().split())
     checks = {
         "owner": _has_word(lowered, ROLE_WORDS) or bool(owner and owner.lower() in lowered),
         "action": _has_word(lowered, ACTION_WORDS),
         "frequency": any(re.search(p, lowered) for p in FREQUENCY_PATTERNS),
-        "system": _has_word(lowered, SCOPE_WORDS)
-        or any(s and s.lower() in lowered for s in known_systems),
+        "system": _has_word(lowered, SCOPE_WORDS) or names_a_system(lowered, known_systems),
         "evidence": _has_word(lowered, EVIDENCE_WORDS),
     }
     labels = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..assessment.model import AssessmentData, ControlChoice
 from ..assessment.selection import effective_frequency, effective_owner
@@ -127,3 +127,44 @@ def tailored_statement(
 ) -> str:
     """Return a selected control's statement as text, filled for this organisation."""
     return "".join(s.text for s in tailored_segments(assessment, control, choice))
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_user_edit(control: Control, choice: ControlChoice | None) -> bool:
+    """Answer whether the user wrote their own wording for this selected control."""
+    return bool(choice and choice.statement.strip())
+
+
+def template_changed(control: Control, choice: ControlChoice | None) -> bool:
+    """Answer whether the library template changed since the user wrote their own wording."""
+    if not is_user_edit(control, choice) or choice is None or not choice.statement_base:
+        return False
+    return _normal(choice.statement_base) != _normal(control.statement)
+
+
+def override_for(
+    submitted: str, assessment: AssessmentData, control: Control, choice: ControlChoice | None
+) -> str | None:
+    """Return what to store as the user's wording: None when `submitted` follows the template.
+
+    Blank text, the library template itself, and the template as it renders
+    now (spacing ignored) all mean "follow the template"; anything else is
+    the user's own wording, kept exactly as typed.
+    """
+    text = submitted.strip()
+    if not text:
+        return None
+    following = replace(choice, statement="", statement_base="") if choice else None
+    rendered = tailored_statement(assessment, control, following)
+    if _normal(text) in (_normal(control.statement), _normal(rendered)):
+        return None
+    if (
+        choice
+        and choice.statement
+        and _normal(text) == _normal(tailored_statement(assessment, control, choice))
+    ):
+        return choice.statement  # the edit shown filled, sent back unchanged
+    return text

@@ -1,0 +1,1 @@
+"""The organisation's system inventory: kinds, classifications, placeholder roles, CSV files."""
