@@ -18,6 +18,10 @@ KIND_LABELS: dict[str, str] = {
     "custom_risk": "Custom risk",
     "custom_control": "Custom control",
     "custom_mapping": "Custom mapping",
+    "vendor": "Vendor",
+    "vendor_report": "Vendor assurance report",
+    "vendor_cuec": "Vendor user-entity control",
+    "criterion_exclusion": "Criterion not applicable or carved out",
 }
 
 

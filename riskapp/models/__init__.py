@@ -8,6 +8,7 @@ from .assessment import (
     AuditEvent,
     SelectedControl,
 )
+from .carveouts import CriterionExclusion
 from .library import (
     ApplicabilityTag,
     Control,
@@ -23,6 +24,7 @@ from .library import (
     Risk,
 )
 from .org import ROLES, Membership, Organization, SignInFailure, User
+from .vendors import Vendor, VendorCuec, VendorReport
 
 __all__ = [
     "ApplicabilityTag",
@@ -39,6 +41,7 @@ __all__ = [
     "ControlPolicy",
     "ControlRisk",
     "Criterion",
+    "CriterionExclusion",
     "EvidenceType",
     "Framework",
     "LibraryRelease",
@@ -49,4 +52,7 @@ __all__ = [
     "SelectedControl",
     "SignInFailure",
     "User",
+    "Vendor",
+    "VendorCuec",
+    "VendorReport",
 ]

@@ -27,6 +27,7 @@ from ..models import (
     Risk,
     SelectedControl,
 )
+from . import vendors as vendors_repo
 
 
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
@@ -171,6 +172,7 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
             for c in choices
         ],
         custom=_custom_content(session, assessment.id),
+        exclusions=vendors_repo.exclusions(session, assessment),
         settings={k: str(v) for k, v in (org.settings or {}).items() if isinstance(v, str)}
         if org
         else {},

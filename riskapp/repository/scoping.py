@@ -22,16 +22,20 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    CriterionExclusion,
     Membership,
     Organization,
     Risk,
     SelectedControl,
+    Vendor,
+    VendorCuec,
+    VendorReport,
 )
 
 T = TypeVar("T")
 
 # Rows that carry organization_id themselves.
-DIRECT: tuple[type, ...] = (Membership, Assessment, AuditEvent)
+DIRECT: tuple[type, ...] = (Membership, Assessment, AuditEvent, Vendor)
 # Rows that belong to an assessment (custom library rows only when assessment_id is set).
 UNDER_ASSESSMENT: tuple[type, ...] = (
     AssessedRisk,
@@ -42,8 +46,11 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     ControlRisk,
     ControlEvidence,
     ControlPolicy,
+    CriterionExclusion,
 )
-ORG_OWNED: tuple[type, ...] = (Organization, *DIRECT, *UNDER_ASSESSMENT)
+# Rows that belong to a vendor.
+UNDER_VENDOR: tuple[type, ...] = (VendorReport, VendorCuec)
+ORG_OWNED: tuple[type, ...] = (Organization, *DIRECT, *UNDER_ASSESSMENT, *UNDER_VENDOR)
 
 KINDS: dict[type, str] = {
     Organization: "organisation",
@@ -58,6 +65,10 @@ KINDS: dict[type, str] = {
     ControlRisk: "mapping",
     ControlEvidence: "mapping",
     ControlPolicy: "mapping",
+    CriterionExclusion: "criterion set aside",
+    Vendor: "vendor",
+    VendorReport: "assurance report",
+    VendorCuec: "user-entity control",
 }
 
 
@@ -71,6 +82,10 @@ def owned_by(model: type[T], organization_id: int) -> sa.Select[tuple[T]]:
     if model in UNDER_ASSESSMENT:
         return query.join(Assessment, Assessment.id == model.assessment_id).where(  # type: ignore[attr-defined]
             Assessment.organization_id == organization_id
+        )
+    if model in UNDER_VENDOR:
+        return query.join(Vendor, Vendor.id == model.vendor_id).where(  # type: ignore[attr-defined]
+            Vendor.organization_id == organization_id
         )
     raise TypeError(f"{model.__name__} does not belong to an organisation")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..library.model import Control, DocumentedIn, EvidencedBy, Library, Mitigates, Risk, Satisfies
+from .exclusions import CriterionExclusion
 
 REPORT_TYPES: tuple[str, ...] = ("type1", "type2")
 TREATMENTS: tuple[str, ...] = ("mitigate", "accept", "transfer", "avoid")
@@ -88,12 +89,16 @@ class AssessmentData:
     controls: list[ControlChoice] = field(default_factory=list)
     custom: CustomContent = field(default_factory=CustomContent)
     settings: dict[str, str] = field(default_factory=dict)
+    exclusions: list[CriterionExclusion] = field(default_factory=list)
 
     def control(self, ref: str) -> ControlChoice | None:
         return next((c for c in self.controls if c.ref == ref), None)
 
     def rating(self, ref: str) -> RiskRating | None:
         return next((r for r in self.risks if r.ref == ref), None)
+
+    def exclusion(self, framework: str, ref: str) -> CriterionExclusion | None:
+        return next((e for e in self.exclusions if e.framework == framework and e.ref == ref), None)
 
 
 def with_custom_content(library: Library, custom: CustomContent) -> Library:
