@@ -117,6 +117,19 @@ def applicable_ratings(session: Session, assessment: Assessment) -> list[Assesse
     ]
 
 
+def scope_of(assessment: Assessment) -> Scope:
+    """Return the assessment's scope as domain data."""
+    return Scope(
+        framework=assessment.framework.slug,
+        categories=tuple(assessment.categories or ()),
+        report_type=assessment.report_type,
+        as_of=assessment.as_of_date,
+        period_start=assessment.period_start,
+        period_end=assessment.period_end,
+        appetite=assessment.risk_appetite,
+    )
+
+
 def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentData:
     """Return the domain view of an assessment: scope, ratings, choices, custom content."""
     org = session.get(Organization, assessment.organization_id)
@@ -131,15 +144,7 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         id=assessment.id,
         name=assessment.name,
         organization=org.name if org else "",
-        scope=Scope(
-            framework=assessment.framework.slug,
-            categories=tuple(assessment.categories or ()),
-            report_type=assessment.report_type,
-            as_of=assessment.as_of_date,
-            period_start=assessment.period_start,
-            period_end=assessment.period_end,
-            appetite=assessment.risk_appetite,
-        ),
+        scope=scope_of(assessment),
         profile=dict(assessment.profile or {}),
         risks=[
             RiskRating(

@@ -9,7 +9,7 @@ from ..domain.assessment.exclusions import CriterionExclusion as ExclusionData
 from ..domain.vendors.assurance import AssuranceReport, bridge, needed_days
 from ..domain.vendors.register import VendorFacts
 from ..domain.vendors.validation import VendorRecord
-from ..models import Assessment, Criterion, CriterionExclusion, Vendor
+from ..models import Assessment, Control, Criterion, CriterionExclusion, Vendor
 from .scoping import owned_by
 
 
@@ -103,3 +103,40 @@ def exclusions(session: Session, assessment: Assessment) -> list[ExclusionData]:
             )
         )
     return found
+
+
+def custom_control_refs(session: Session, organization_id: int) -> set[str]:
+    """Return the refs of the custom controls in any of the organisation's assessments."""
+    return set(
+        session.scalars(
+            sa.select(Control.ref)
+            .join(Assessment, Assessment.id == Control.assessment_id)
+            .where(Assessment.organization_id == organization_id)
+        )
+    )
+
+
+def dated_assessments(session: Session, organization_id: int) -> list[Assessment]:
+    """Return the organisation's assessments, newest first (their dates decide bridges)."""
+    return list(
+        session.scalars(owned_by(Assessment, organization_id).order_by(Assessment.id.desc()))
+    )
+
+
+def criterion_row(session: Session, framework_id: int, ref: str) -> Criterion | None:
+    """Return the library criterion `ref` of a framework, or None."""
+    return session.scalars(
+        sa.select(Criterion).where(Criterion.framework_id == framework_id, Criterion.ref == ref)
+    ).first()
+
+
+def exclusion_for(
+    session: Session, assessment_id: int, criterion_id: int
+) -> CriterionExclusion | None:
+    """Return the assessment's set-aside row for a criterion, or None."""
+    return session.scalars(
+        sa.select(CriterionExclusion).where(
+            CriterionExclusion.assessment_id == assessment_id,
+            CriterionExclusion.criterion_id == criterion_id,
+        )
+    ).first()

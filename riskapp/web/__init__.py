@@ -19,6 +19,7 @@ def register_web(app: Flask) -> None:
         organizations,
         security,
         transactions,
+        vendors,
         wizard,
     )
 
@@ -33,4 +34,5 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(library.bp)
     app.register_blueprint(wizard.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(vendors.bp)
     errors.register(app)
