@@ -132,7 +132,7 @@ class VendorFilterForm(FlaskForm):
 
     q = StringField("Name or service", validators=[Optional(), Length(max=MAX_NAME)])
     tier = SelectField(
-        "Tier", choices=choices([("", "Any tier"), ("1", "1"), ("2", "2"), ("3", "3")])
+        "Tier", choices=choices([("", "Any tier"), ("1", "1"), ("2", "2"), ("3", "3")]), default=""
     )
     criticality = SelectField(
         "Criticality", choices=choices([("", "Any"), *((c, c.capitalize()) for c in CRITICALITIES)])

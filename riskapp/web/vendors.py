@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from wtforms import SelectField
 
 from ..domain.errors import InvalidInput, UploadRejected
 from ..domain.vendors.csvio import HEADER
@@ -41,15 +42,14 @@ def _index_page(
     form.assessment.choices = choices([("", "No assessment"), *((str(a.id), a.name) for a in rows)])
     if not request.args.get("assessment") and rows:
         form.assessment.data = str(rows[0].id)
-    form.validate()
     chosen = next((a for a in rows if str(a.id) == (form.assessment.data or "")), None)
     tier = form.tier.data
-    f = service.VendorFilter(
-        text=(form.q.data or "").strip() if not form.q.errors else "",
-        tier=int(tier) if tier and tier.isdigit() else None,
-        criticality=form.criticality.data if not form.criticality.errors else "",
-        data=form.data.data if not form.data.errors else "",
-        state=form.state.data if form.state.data in ("active", "retired", "all") else "active",
+    f = service.VendorFilter(  # a filter value outside its choices filters nothing
+        text=(form.q.data or "").strip()[:200],
+        tier=int(tier) if tier in ("1", "2", "3") else None,
+        criticality=_choice(form.criticality),
+        data=_choice(form.data),
+        state=form.state.data if form.state.data in ("retired", "all") else "active",
         bridge_only=form.bridge.data == "1",
     )
     lines = service.vendor_lines(org_id, f, chosen, _today())
@@ -62,6 +62,11 @@ def _index_page(
         import_problems=problems,
         header=",".join(HEADER),
     ), status
+
+
+def _choice(field: SelectField) -> str:
+    value = field.data or ""
+    return value if value in {c.value for c in field.iter_choices()} else ""
 
 
 @bp.get("/")
