@@ -115,6 +115,9 @@ def test_no_office_company_carves_cc64_out_to_its_cloud_provider(
     assert values["Carved out to"] == "Amazon Web Services"
     assert values["Reason (not applicable or carved out)"] == reason
 
+    overview = client.get(f"/assessments/{row.id}").get_data(as_text=True)
+    assert "1 carved out" in overview.split('id="coverage-overview"')[1].split("</dd>")[0]
+
     kinds = set(db.session.scalars(sa.select(AuditEvent.object_kind)))
     assert {"vendor", "vendor_report", "criterion_exclusion"} <= kinds
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from ..domain.errors import InvalidInput, RiskappError
 from ..domain.vendors.assurance import REPORT_LABELS, Bridge, bridge, needed_days
-from ..domain.vendors.csvio import CsvProblem, read_vendors, write_vendors
+from ..domain.vendors.csvio import HEADER, CsvProblem, read_vendors, write_vendors
 from ..domain.vendors.register import (
     DATA_LABELS,
     computed_tier,
@@ -29,6 +29,8 @@ from ..models.vendors import MAX_CONTROL_REF, MAX_CUEC
 from ..repository import library as library_repo
 from ..repository import vendors as repo
 from ..repository.scoping import get_owned
+
+__all__ = ["HEADER", "CsvRefused", "VendorFilter", "VendorLine", "VendorRecord"]
 
 
 class CsvRefused(RiskappError):

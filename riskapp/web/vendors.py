@@ -9,8 +9,6 @@ from flask.typing import ResponseReturnValue
 from wtforms import SelectField
 
 from ..domain.errors import InvalidInput, UploadRejected
-from ..domain.vendors.csvio import HEADER
-from ..domain.vendors.validation import VendorRecord
 from ..exporters.filenames import slugify
 from ..models import Vendor
 from ..services import vendors as service
@@ -60,7 +58,7 @@ def _index_page(
         against=chosen,
         import_form=import_form,
         import_problems=problems,
-        header=",".join(HEADER),
+        header=",".join(service.HEADER),
     ), status
 
 
@@ -166,7 +164,7 @@ def add_cuec(vendor_id: int) -> ResponseReturnValue:
     return _form_page(VendorForm(formdata=None, data=data), vendor, 422, cuec_form=form)
 
 
-def _data_of(record: VendorRecord) -> dict[str, str]:
+def _data_of(record: service.VendorRecord) -> dict[str, str]:
     f, r = record.facts, record.report
     return {
         "name": f.name,
