@@ -48,7 +48,6 @@ def signed_in_demo() -> Iterator[tuple[Any, int]]:
     from riskapp.config import SEED_LIBRARY
     from riskapp.extensions import db
     from riskapp.models import Membership
-    from riskapp.services import commit
     from riskapp.services.accounts import new_user
     from riskapp.services.demo import create_demo
     from riskapp.services.library import load_library
@@ -68,7 +67,7 @@ def signed_in_demo() -> Iterator[tuple[Any, int]]:
             org_id, assessment_id = create_demo("Bench Co")
             user = new_user("bench@example.com", PASSWORD, "Bench")
             db.session.add(Membership(user_id=user.id, organization_id=org_id, role="owner"))
-            commit()
+            db.session.commit()  # a script is its own transaction boundary
         client = app.test_client()
         page = client.get("/sign-in").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
