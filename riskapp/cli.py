@@ -242,15 +242,30 @@ def _print_coverage(report: dict) -> None:
     totals = report["totals"]
     total = sum(totals.values())
     click.echo(f"{report['assessment']['name']}: {total} in-scope criteria")
-    click.echo(f"  {'series':<8}{'covered':>9}{'partial':>9}{'gap':>6}{'covered %':>11}")
+    click.echo(
+        f"  {'series':<8}{'covered':>9}{'partial':>9}{'gap':>6}{'n/a':>6}{'carved':>8}"
+        f"{'covered %':>11}"
+    )
     rows = [*report["by_series"].items(), ("all", {**totals, "percentages": report["percentages"]})]
     for ref, t in rows:
         share = t["percentages"]["covered"]
-        click.echo(f"  {ref:<8}{t['covered']:>9}{t['partial']:>9}{t['gap']:>6}{share:>11.1f}")
+        click.echo(
+            f"  {ref:<8}{t['covered']:>9}{t['partial']:>9}{t['gap']:>6}"
+            f"{t['not_applicable']:>6}{t['carved_out']:>8}{share:>11.1f}"
+        )
     for item in report["criteria"]:
-        if item["status"] != "covered":
+        if item["status"] == "not_applicable":
+            click.echo(f"  {'n/a':<8}{item['ref']}: {item['reason']}")
+        elif item["status"] == "carved_out":
+            click.echo(f"  {'carved':<8}{item['ref']} to {item['vendor']}: {item['reason']}")
+            if item["warning"]:
+                click.echo(f"  {'':<8}warning: {item['warning']}")
+        elif item["status"] != "covered":
             controls = ", ".join(item["controls"]) or "no control"
             click.echo(f"  {item['status']:<8}{item['ref']} ({controls})")
+    if report.get("monitoring_controls_unselected"):
+        unselected = ", ".join(report["monitoring_controls_unselected"])
+        click.echo(f"Carve-outs call for these monitoring controls, not selected: {unselected}")
     if report["unmitigated_risks"]:
         click.echo(f"Unmitigated risks: {', '.join(report['unmitigated_risks'])}")
     found = report.get("closing_set")

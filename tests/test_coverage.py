@@ -39,7 +39,13 @@ def test_coverage_counts_per_series_and_overall(mini_library: Path) -> None:
         ("T1.1", "partial"),
         ("T1.2", "covered"),
     ]
-    assert result.by_series["T1"].as_dict() == {"covered": 1, "partial": 1, "gap": 0}
+    assert result.by_series["T1"].as_dict() == {
+        "covered": 1,
+        "partial": 1,
+        "gap": 0,
+        "not_applicable": 0,
+        "carved_out": 0,
+    }
     assert result.overall.percent("covered") == 50.0
     assert result.criteria[0].missing == "Only supporting controls; select a primary control."
 

@@ -83,7 +83,8 @@ def test_the_page_shows_totals_heatmaps_gaps_and_the_closing_set(client, auth, t
     assert cells["customdata"][1][0][1].startswith("CTL-02 ")
     assert "T1.1" in heatmap["layout"]["yaxis"]["ticktext"][0]
     summary = _figure(page, "series-heatmap")
-    assert [t["x"] for t in summary["data"]] == [["covered", "partial", "gap"]] * 3
+    statuses = ["covered", "partial", "gap", "not_applicable", "carved_out"]
+    assert [t["x"] for t in summary["data"]] == [statuses] * 5
     links = re.search(r'data-cell-links="([^"]+)"', page).group(1)
     assert json.loads(links.replace("&#34;", '"')) == [
         f"/assessments/{a.id}/steps/controls#c-CTL-02"

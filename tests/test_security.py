@@ -16,7 +16,15 @@ from werkzeug.routing import IntegerConverter, Rule
 from riskapp.config import PROJECT_ROOT
 from riskapp.domain.errors import UploadRejected
 from riskapp.extensions import db
-from riskapp.models import Assessment, Membership
+from riskapp.models import (
+    Assessment,
+    Criterion,
+    CriterionExclusion,
+    Membership,
+    Vendor,
+    VendorCuec,
+    VendorReport,
+)
 from riskapp.web.access import PUBLIC_ENDPOINTS, safe_next
 from riskapp.web.security import CONTENT_SECURITY_POLICY
 from riskapp.web.uploads import check_upload
@@ -75,8 +83,18 @@ SCOPED: dict[str, Target] = {
             "close_gaps",
             "leave_coverage",
             "quality",
+            "set_aside",
         )
     },
+    "wizard.undo_set_aside": lambda w: {
+        "assessment_id": w.assessment_a.id,
+        "exclusion_id": w.exclusion_a.id,  # type: ignore[attr-defined]
+    },
+    **{
+        f"vendors.{endpoint}": lambda w: {"vendor_id": w.vendor_a.id}  # type: ignore[attr-defined]
+        for endpoint in ("edit", "retire", "reinstate", "add_cuec")
+    },
+    "vendors.remove_cuec": lambda w: {"cuec_id": w.cuec_a.id},  # type: ignore[attr-defined]
 }
 # Routes with an id-like argument that is not an organisation's object, and why.
 EXEMPT: dict[str, str] = {}
@@ -92,6 +110,9 @@ CHANGES: dict[str, dict[str, str]] = {
         "appetite": "9",
     },
     "wizard.close_gaps": {"control": "CTL-01"},
+    "wizard.set_aside": {"criterion": "T1.2", "kind": "not_applicable", "reason": "Taken over"},
+    "vendors.edit": {"name": "Taken over", "data": "none", "criticality": "low"},
+    "vendors.add_cuec": {"description": "Taken over", "control_ref": "CTL-01"},
     "wizard.add_custom_risk": {
         "title": "x",
         "threat": "x",
@@ -111,6 +132,29 @@ LIBRARY_ARGS: dict[str, dict[str, str]] = {
     "static": {"filename": "css/app.css"},
     "auth.invitation": {"token": "no-such-invitation-token-0123456789abcdefghijk"},
 }
+
+
+@pytest.fixture
+def two_orgs(two_orgs: TwoOrgs) -> TwoOrgs:
+    """The two organisations, A with a vendor (report, one CUEC) and a criterion set aside."""
+    vendor = Vendor(organization_id=two_orgs.a.id, name="Alpha Cloud", service="Hosting")
+    vendor.report = VendorReport(kind="soc2-type2")
+    vendor.cuecs.append(VendorCuec(description="Review access", control_ref="CTL-01"))
+    db.session.add(vendor)
+    db.session.flush()
+    criterion = db.session.scalar(sa.select(Criterion).where(Criterion.ref == "T1.1"))
+    exclusion = CriterionExclusion(
+        assessment_id=two_orgs.assessment_a.id,
+        criterion_id=criterion.id,
+        kind="not_applicable",
+        reason="Alpha has no such thing",
+    )
+    db.session.add(exclusion)
+    db.session.commit()
+    two_orgs.vendor_a = vendor  # type: ignore[attr-defined]
+    two_orgs.cuec_a = vendor.cuecs[0]  # type: ignore[attr-defined]
+    two_orgs.exclusion_a = exclusion  # type: ignore[attr-defined]
+    return two_orgs
 
 
 def _methods(rule: Rule) -> set[str]:
@@ -279,6 +323,14 @@ def test_no_get_changes_data(app: Flask, client, auth: AuthActions, two_orgs: Tw
         ("inventory.retire", {}),
         ("inventory.restore", {}),
         ("inventory.import_csv", {}),
+        ("vendors.new", {"name": "Viewer's vendor"}),
+        ("vendors.edit", {"name": "Renamed"}),
+        ("vendors.retire", {}),
+        ("vendors.add_cuec", {"description": "x", "control_ref": "CTL-01"}),
+        ("vendors.remove_cuec", {}),
+        ("vendors.import_csv", {}),
+        ("wizard.set_aside", {"criterion": "T1.2", "kind": "not_applicable", "reason": "x"}),
+        ("wizard.undo_set_aside", {}),
     ],
 )
 def test_a_viewer_cannot_change_data(

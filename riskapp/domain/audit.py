@@ -21,6 +21,10 @@ KIND_LABELS: dict[str, str] = {
     "custom_control": "Custom control",
     "custom_mapping": "Custom mapping",
     "system": "System",
+    "vendor": "Vendor",
+    "vendor_report": "Vendor assurance report",
+    "vendor_cuec": "Vendor user-entity control",
+    "criterion_exclusion": "Criterion not applicable or carved out",
 }
 
 

@@ -11,7 +11,7 @@ from openpyxl.styles import Alignment
 from ..domain.assessment.model import NOT_APPLICABLE, AssessmentData
 from ..domain.assessment.scoring import Band, Effect, band_for, inherent_score, residual
 from ..domain.assessment.selection import EdgeIndex, Selected
-from ..domain.coverage.report import Coverage
+from ..domain.coverage.report import Coverage, CriterionCoverage
 from ..domain.evidence.plan import EVIDENCE_STATUSES, plan_rows
 from ..domain.library.model import Library, Risk
 from ..domain.statements.render import organisation_values
@@ -42,7 +42,13 @@ STATUS_COLOURS = {
     "planned": BLUE,
     NOT_APPLICABLE: GREY,
 }
-COVERAGE_COLOURS = {"covered": GREEN, "partial": YELLOW, "gap": RED}
+COVERAGE_COLOURS = {
+    "covered": GREEN,
+    "partial": YELLOW,
+    "gap": RED,
+    "not_applicable": GREY,
+    "carved_out": BLUE,
+}
 EVIDENCE_COLOURS = {"accepted": GREEN, "collected": BLUE, "requested": YELLOW, "exception": RED}
 GRID_COLOURS = {"P": STRONG_BLUE, "S": BLUE}
 
@@ -54,6 +60,9 @@ GAP_COLUMNS = (
     Column("Covering controls", 40, WRAP),
     Column("Status", 10),
     Column("What is missing", 40, WRAP),
+    Column("Carved out to", 20, WRAP),
+    Column("Reason (not applicable or carved out)", 36, WRAP),
+    Column("Vendor's controls and report", 40, WRAP),
 )
 
 
@@ -97,6 +106,7 @@ def write_gap_matrix(
             covering,
             item.status,
             item.missing,
+            *_set_aside_cells(item),
         ]
         row.extend([None] * len(grid))
         for control in item.controls:
@@ -114,6 +124,17 @@ def write_gap_matrix(
         first_letter, last_letter = sheet.letter(grid[0]), sheet.letter(last)
         sheet.colour(f"{first_letter}2:{last_letter}{max(sheet.rows, 2)}", GRID_COLOURS)
     return left_out
+
+
+def _set_aside_cells(item: CriterionCoverage) -> list[str]:
+    """Return the vendor, the reason and the vendor's controls and report warning of a set-aside."""
+    e = item.exclusion
+    if e is None:
+        return ["", "", ""]
+    if not e.carved_out:
+        return ["", e.reason, ""]
+    note = " ".join(part for part in (e.vendor_controls, e.warning) if part)
+    return [e.vendor, e.reason, note]
 
 
 CONTROL_COLUMNS = (

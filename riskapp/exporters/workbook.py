@@ -203,6 +203,13 @@ def _write_summary(
     sheet.append_cells([])
     sheet.append(["Criteria with a gap", coverage.overall.gap])
     sheet.append(["Criteria partially covered", coverage.overall.partial])
+    sheet.append(["Criteria not applicable", coverage.overall.not_applicable])
+    sheet.append(["Criteria carved out to a vendor", coverage.overall.carved_out])
+    for item in coverage.set_aside:
+        e = item.exclusion
+        if e is not None and e.carved_out:
+            warning = f" {e.warning}" if e.warning else ""
+            sheet.append([f"Carve-out {item.ref}", f"{e.vendor}: {e.reason}{warning}"])
     sheet.append(["Risks to mitigate with no control", len(coverage.unmitigated_risks)])
     sheet.append_cells([])
     _bold(sheet, "Risks by band (excluded risks not counted)")

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from ..domain.assessment.model import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, PLANNED
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage
+from ..domain.coverage.report import STATUS_LABELS as CRITERION_LABELS
 
 CELL = 16  # pixels per heatmap cell, both ways
 STATUS_LABELS = {
@@ -38,6 +39,8 @@ STATUS_COLOURS = {
     "covered": ["#eef7f1", "#1e7b47"],
     "partial": ["#fdf5e3", "#c98a00"],
     "gap": ["#fbeceb", "#b3261e"],
+    "not_applicable": ["#f2f3f5", "#6b7280"],
+    "carved_out": ["#f1eefa", "#6a4fb3"],
 }
 
 
@@ -73,6 +76,33 @@ def legend() -> list[dict[str, str]]:
         }
         for code, (strength, status, colour) in enumerate(CELL_CODES)
     ]
+
+
+def status_legend() -> list[dict[str, str]]:
+    """Return the legend of the criterion status column: one colour per coverage status."""
+    return [
+        {"status": status, "colour": STATUS_COLOURS[status][1], "label": CRITERION_LABELS[status]}
+        for status in COVERAGE_STATUSES
+    ]
+
+
+def _status_scale() -> list[list[object]]:
+    n = len(COVERAGE_STATUSES)
+    scale: list[list[object]] = []
+    for code, status in enumerate(COVERAGE_STATUSES):
+        colour = STATUS_COLOURS[status][1]
+        scale += [[code / n, colour], [(code + 1) / n, colour]]
+    return scale
+
+
+def _status_note(item: object) -> str:
+    exclusion = getattr(item, "exclusion", None)
+    if exclusion is None:
+        return ""
+    if exclusion.carved_out:
+        note = f"carved out to {exclusion.vendor}: {exclusion.reason}"
+        return note + (f" ({exclusion.warning})" if exclusion.warning else "")
+    return f"not applicable: {exclusion.reason}"
 
 
 def _discrete_scale() -> list[list[object]]:
@@ -129,6 +159,24 @@ def coverage_heatmap_figure(
                 f"criterion {item.status}",
             ]
     urls = list(criterion_urls) or [""] * len(rows)
+    codes = {status: code for code, status in enumerate(COVERAGE_STATUSES)}
+    status_trace = go.Heatmap(
+        z=[[codes[item.status]] for item in rows],
+        x=["status"],
+        y=list(range(len(rows))),
+        customdata=[
+            [[escape(f"{item.ref} {item.title}"), CRITERION_LABELS[item.status],
+              escape(_status_note(item))]]
+            for item in rows
+        ],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+        colorscale=_status_scale(),
+        zmin=-0.5,
+        zmax=len(COVERAGE_STATUSES) - 0.5,
+        showscale=False,
+        xaxis="x2",
+        ygap=1,
+    )  # fmt: skip
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -148,10 +196,13 @@ def coverage_heatmap_figure(
             ygap=1,
         )
     )
+    fig.add_trace(status_trace)
     shapes, annotations = _group_marks(coverage, controls)
     top, left, bottom = 70, 70, 150
+    width = max(left + CELL * (len(controls) + 2) + 44, 480)
+    strip = CELL / max(width - left - 44, 1)  # the status column's share of the plot width
     fig.update_layout(
-        width=max(left + CELL * len(controls) + 44, 480),
+        width=width,
         height=top + CELL * max(len(rows), 1) + bottom,
         margin={"l": left, "r": 44, "t": top, "b": bottom},
         font={"size": 10},
@@ -163,6 +214,16 @@ def coverage_heatmap_figure(
             "tickmode": "array",
             "tickvals": list(range(len(controls))),
             "ticktext": [_link(c.ref, c.url) for c in controls],
+            "tickangle": -90,
+            "showgrid": False,
+            "zeroline": False,
+            "fixedrange": True,
+            "domain": [0, 1 - 2 * strip],
+        },
+        xaxis2={
+            "side": "top",
+            "anchor": "y",
+            "domain": [1 - strip, 1],
             "tickangle": -90,
             "showgrid": False,
             "zeroline": False,

@@ -8,6 +8,7 @@ from .assessment import (
     AuditEvent,
     SelectedControl,
 )
+from .carveouts import CriterionExclusion
 from .inventory import System
 from .library import (
     ApplicabilityTag,
@@ -33,6 +34,7 @@ from .org import (
     User,
 )
 from .throttle import RateCounter
+from .vendors import Vendor, VendorCuec, VendorReport
 
 __all__ = [
     "ApplicabilityTag",
@@ -50,6 +52,7 @@ __all__ = [
     "ControlPolicy",
     "ControlRisk",
     "Criterion",
+    "CriterionExclusion",
     "EvidenceType",
     "Framework",
     "LibraryRelease",
@@ -63,4 +66,7 @@ __all__ = [
     "SignInSession",
     "System",
     "User",
+    "Vendor",
+    "VendorCuec",
+    "VendorReport",
 ]

@@ -29,6 +29,7 @@ from ..models import (
     SelectedControl,
 )
 from . import inventory as inventory_repo
+from . import vendors as vendors_repo
 
 
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
@@ -187,6 +188,19 @@ def applicable_ratings(session: Session, assessment: Assessment) -> list[Assesse
     ]
 
 
+def scope_of(assessment: Assessment) -> Scope:
+    """Return the assessment's scope as domain data."""
+    return Scope(
+        framework=assessment.framework.slug,
+        categories=tuple(assessment.categories or ()),
+        report_type=assessment.report_type,
+        as_of=assessment.as_of_date,
+        period_start=assessment.period_start,
+        period_end=assessment.period_end,
+        appetite=assessment.risk_appetite,
+    )
+
+
 def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentData:
     """Return the domain view of an assessment: scope, ratings, choices, custom content."""
     org = session.get(Organization, assessment.organization_id)
@@ -213,15 +227,7 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         id=assessment.id,
         name=assessment.name,
         organization=org.name if org else "",
-        scope=Scope(
-            framework=assessment.framework.slug,
-            categories=tuple(assessment.categories or ()),
-            report_type=assessment.report_type,
-            as_of=assessment.as_of_date,
-            period_start=assessment.period_start,
-            period_end=assessment.period_end,
-            appetite=assessment.risk_appetite,
-        ),
+        scope=scope_of(assessment),
         profile=dict(assessment.profile or {}),
         risks=[
             RiskRating(
@@ -257,4 +263,5 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         custom=custom,
         settings=settings,
         systems=in_scope_names(systems),
+        exclusions=vendors_repo.exclusions(session, assessment),
     )

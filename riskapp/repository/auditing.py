@@ -32,6 +32,8 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    Criterion,
+    CriterionExclusion,
     Invitation,
     Membership,
     Organization,
@@ -39,6 +41,9 @@ from ..models import (
     SelectedControl,
     System,
     User,
+    Vendor,
+    VendorCuec,
+    VendorReport,
 )
 from ..models.base import utcnow
 
@@ -63,6 +68,10 @@ OBJECT_KINDS: dict[type, str] = {
     ControlEvidence: "custom_mapping",
     ControlPolicy: "custom_mapping",
     System: "system",
+    Vendor: "vendor",
+    VendorReport: "vendor_report",
+    VendorCuec: "vendor_cuec",
+    CriterionExclusion: "criterion_exclusion",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)
@@ -178,6 +187,11 @@ def _organization_and_assessment(conn: sa.Connection, obj: Any) -> tuple[int | N
         return obj.organization_id, None
     if isinstance(obj, Assessment):
         return obj.organization_id, obj.id
+    if isinstance(obj, Vendor):
+        return obj.organization_id, None
+    if isinstance(obj, VendorReport | VendorCuec):
+        org = conn.scalar(sa.select(Vendor.organization_id).where(Vendor.id == obj.vendor_id))
+        return org, None
     org = conn.scalar(
         sa.select(Assessment.organization_id).where(Assessment.id == obj.assessment_id)
     )
@@ -198,6 +212,14 @@ def _summary(conn: sa.Connection, obj: Any) -> str:
         return conn.scalar(sa.select(Control.ref).where(Control.id == obj.control_id)) or ""
     if isinstance(obj, Risk | Control):
         return f"{obj.ref} {obj.title}"
+    if isinstance(obj, Vendor):
+        return obj.name
+    if isinstance(obj, VendorReport | VendorCuec):
+        name = conn.scalar(sa.select(Vendor.name).where(Vendor.id == obj.vendor_id)) or ""
+        return f"{name}: {obj.control_ref}" if isinstance(obj, VendorCuec) else name
+    if isinstance(obj, CriterionExclusion):
+        ref = conn.scalar(sa.select(Criterion.ref).where(Criterion.id == obj.criterion_id))
+        return f"{ref or ''} {obj.kind.replace('_', ' ')}".strip()
     return ""
 
 

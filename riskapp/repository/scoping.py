@@ -22,18 +22,22 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    CriterionExclusion,
     Invitation,
     Membership,
     Organization,
     Risk,
     SelectedControl,
     System,
+    Vendor,
+    VendorCuec,
+    VendorReport,
 )
 
 T = TypeVar("T")
 
 # Rows that carry organization_id themselves.
-DIRECT: tuple[type, ...] = (Membership, Invitation, Assessment, AuditEvent, System)
+DIRECT: tuple[type, ...] = (Membership, Invitation, Assessment, AuditEvent, System, Vendor)
 # Rows that belong to an assessment (custom library rows only when assessment_id is set).
 UNDER_ASSESSMENT: tuple[type, ...] = (
     AssessedRisk,
@@ -44,8 +48,11 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     ControlRisk,
     ControlEvidence,
     ControlPolicy,
+    CriterionExclusion,
 )
-ORG_OWNED: tuple[type, ...] = (Organization, *DIRECT, *UNDER_ASSESSMENT)
+# Rows that belong to a vendor.
+UNDER_VENDOR: tuple[type, ...] = (VendorReport, VendorCuec)
+ORG_OWNED: tuple[type, ...] = (Organization, *DIRECT, *UNDER_ASSESSMENT, *UNDER_VENDOR)
 
 KINDS: dict[type, str] = {
     Organization: "organisation",
@@ -62,6 +69,10 @@ KINDS: dict[type, str] = {
     ControlEvidence: "mapping",
     ControlPolicy: "mapping",
     System: "system",
+    CriterionExclusion: "criterion set aside",
+    Vendor: "vendor",
+    VendorReport: "assurance report",
+    VendorCuec: "user-entity control",
 }
 
 
@@ -75,6 +86,10 @@ def owned_by(model: type[T], organization_id: int) -> sa.Select[tuple[T]]:
     if model in UNDER_ASSESSMENT:
         return query.join(Assessment, Assessment.id == model.assessment_id).where(  # type: ignore[attr-defined]
             Assessment.organization_id == organization_id
+        )
+    if model in UNDER_VENDOR:
+        return query.join(Vendor, Vendor.id == model.vendor_id).where(  # type: ignore[attr-defined]
+            Vendor.organization_id == organization_id
         )
     raise TypeError(f"{model.__name__} does not belong to an organisation")
 

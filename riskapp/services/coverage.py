@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..domain.assessment.exclusions import CriterionExclusion
 from ..domain.assessment.model import NOT_APPLICABLE, AssessmentData
 from ..domain.coverage.closing import closing_set, needs_new_control, primary_closers
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage, Totals, compute_coverage
@@ -20,10 +21,12 @@ from ..figures.coverage_heatmap import (
     coverage_heatmap_figure,
     legend,
     series_status_figure,
+    status_legend,
 )
 from ..models import Assessment
 from ..repository import library as library_repo
 from ..repository.assessments import get_assessment, to_assessment_data
+from . import carveouts
 
 Link = Callable[[str], str]
 
@@ -98,6 +101,7 @@ def coverage_page(
         "summary_figure": series_status_figure(coverage, titles).to_json(),
         "cell_links": [card_link(c.ref) for c in columns],
         "legend": legend(),
+        "status_legend": status_legend(),
         "columns": len(columns),
         "gaps": [
             {
@@ -115,6 +119,13 @@ def coverage_page(
         ],
         "framework": data.scope.framework,
         "retired": retired_selections(data),
+        "set_aside": coverage.set_aside,
+        "carve_out_vendors": carveouts.carve_out_vendors(row.organization_id),
+        "office": carveouts.office_suggestion(
+            data, library, carveouts.carve_out_vendors(row.organization_id)
+        ),
+        "monitoring": carveouts.monitoring_to_select(data, library),
+        "open_criteria": [c for c in coverage.criteria if c.exclusion is None],
     }
 
 
@@ -146,6 +157,19 @@ def _counted(totals: Totals) -> dict[str, Any]:
     return {**totals.as_dict(), "total": totals.total, "percentages": _percentages(totals)}
 
 
+def _set_aside(exclusion: CriterionExclusion | None) -> dict[str, Any]:
+    if exclusion is None:
+        return {}
+    found: dict[str, Any] = {"reason": exclusion.reason}
+    if exclusion.carved_out:
+        found["vendor"] = exclusion.vendor
+        found["vendor_controls"] = exclusion.vendor_controls
+        bridge = exclusion.bridge
+        found["uncovered_days"] = bridge.uncovered_days if bridge else 0
+        found["warning"] = exclusion.warning
+    return found
+
+
 def coverage_report(
     assessment_id: int, *, closing: bool = False, include_risks: bool = False
 ) -> dict[str, Any]:
@@ -168,6 +192,7 @@ def coverage_report(
                     {"control": c.ref, "strength": c.strength, "status": c.status}
                     for c in item.controls
                 ],
+                **_set_aside(item.exclusion),
             }
             for item in coverage.criteria
         ],
@@ -177,6 +202,7 @@ def coverage_report(
         "by_category": {key: _counted(t) for key, t in coverage.by_category.items()},
         "by_framework": {key: _counted(t) for key, t in coverage.by_framework.items()},
         "unmitigated_risks": list(coverage.unmitigated_risks),
+        "monitoring_controls_unselected": carveouts.monitoring_to_select(data, library),
     }
     if closing:
         found = closing_set(library, data, coverage, include_risks=include_risks)

@@ -22,6 +22,7 @@ def register_web(app: Flask) -> None:
         requestlog,
         security,
         transactions,
+        vendors,
         wizard,
     )
 
@@ -40,4 +41,5 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(library.bp)
     app.register_blueprint(wizard.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(vendors.bp)
     errors.register(app)

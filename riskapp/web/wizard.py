@@ -15,8 +15,9 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask.typing import ResponseReturnValue
 
 from ..domain.assessment.wizard import STEP_TITLES, STEPS, ScopeAnswers, reached_steps
+from ..domain.errors import InvalidInput
 from ..models import Assessment
-from ..services import assessments
+from ..services import assessments, carveouts
 from ..services import coverage as coverage_service
 from ..services import wizard as steps
 from ..services import wizard_pages as pages
@@ -236,11 +237,9 @@ def quality(assessment_id: int) -> ResponseReturnValue:
     return _render("quality", assessment_id)
 
 
-@bp.get("/coverage")
-@permission_required("read")
-def coverage(assessment_id: int) -> ResponseReturnValue:
-    include_risks = request.args.get("risks") == "1"
-
+def _coverage_page(
+    assessment_id: int, include_risks: bool, status: int = 200, **context: object
+) -> ResponseReturnValue:
     def build(row: Assessment) -> dict[str, Any]:
         slug = row.framework.slug
         return coverage_service.coverage_page(
@@ -251,7 +250,47 @@ def coverage(assessment_id: int) -> ResponseReturnValue:
             card_link=lambda ref: url_for("wizard.controls", assessment_id=row.id) + f"#c-{ref}",
         )
 
-    return allow_chart_styles(make_response(_render("coverage", assessment_id, build=build)))
+    page = _render("coverage", assessment_id, status, build=build, **context)
+    return allow_chart_styles(make_response(page))
+
+
+@bp.get("/coverage")
+@permission_required("read")
+def coverage(assessment_id: int) -> ResponseReturnValue:
+    return _coverage_page(assessment_id, request.args.get("risks") == "1")
+
+
+@bp.post("/coverage/set-aside")
+@permission_required("edit")
+def set_aside(assessment_id: int) -> ResponseReturnValue:
+    """Mark a criterion not applicable or carve it out to a vendor."""
+    row = assessments.get(current_org_id(), assessment_id)
+    try:
+        found = carveouts.set_aside(row, request.form)
+    except InvalidInput as exc:
+        return _coverage_page(
+            assessment_id,
+            False,
+            422,
+            aside_form=carveouts.as_typed(request.form),
+            aside_problems=exc.problems,
+        )
+    what = (
+        f"carved out to {found.vendor.name}"
+        if found.vendor is not None
+        else "marked not applicable"
+    )
+    flash(f"{found.criterion.ref} {what}; it no longer counts as a gap.", "success")
+    return redirect(url_for("wizard.coverage", assessment_id=assessment_id, _anchor="set-aside"))
+
+
+@bp.post("/coverage/set-aside/<int:exclusion_id>/undo")
+@permission_required("edit")
+def undo_set_aside(assessment_id: int, exclusion_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    ref = carveouts.undo(row, exclusion_id)
+    flash(f"{ref} counts towards coverage again.", "success")
+    return redirect(url_for("wizard.coverage", assessment_id=assessment_id, _anchor="set-aside"))
 
 
 @bp.post("/coverage/close")

@@ -21,6 +21,7 @@ from ..library.model import (
     Risk,
     Satisfies,
 )
+from .exclusions import CriterionExclusion
 
 REPORT_TYPES: tuple[str, ...] = ("type1", "type2")
 TREATMENTS: tuple[str, ...] = ("mitigate", "accept", "transfer", "avoid")
@@ -108,12 +109,16 @@ class AssessmentData:
     custom: CustomContent = field(default_factory=CustomContent)
     settings: dict[str, str] = field(default_factory=dict)  # placeholder values, inventory's too
     systems: list[str] = field(default_factory=list)  # names of in-scope inventory systems
+    exclusions: list[CriterionExclusion] = field(default_factory=list)
 
     def control(self, ref: str) -> ControlChoice | None:
         return next((c for c in self.controls if c.ref == ref), None)
 
     def rating(self, ref: str) -> RiskRating | None:
         return next((r for r in self.risks if r.ref == ref), None)
+
+    def exclusion(self, framework: str, ref: str) -> CriterionExclusion | None:
+        return next((e for e in self.exclusions if e.framework == framework and e.ref == ref), None)
 
 
 def with_custom_content(library: Library, custom: CustomContent) -> Library:

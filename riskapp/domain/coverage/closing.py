@@ -7,6 +7,8 @@ What closes what:
   primary: once implemented, that control makes it `covered`;
 - a criterion that is `partial` because its selected primary controls are only
   planned needs them implemented, not more controls, so it is no target;
+- a criterion set aside (not applicable, or carved out to a vendor) is never
+  a target, and does not count towards a candidate's reach;
 - an unmitigated risk (see `coverage.unmitigated_risks`) is closed by any
   control not yet selected that mitigates it.
 
@@ -124,7 +126,8 @@ def _ranking(
     for candidates in candidate_lists:
         for c in candidates:
             closes[c] += 1
-    scope = set(in_scope_criteria(library, assessment.scope))
+    set_aside = {(e.framework, e.ref) for e in assessment.exclusions}
+    scope = set(in_scope_criteria(library, assessment.scope)) - set_aside
     primary_reach: dict[str, int] = defaultdict(int)
     for e in (*library.satisfies, *assessment.custom.satisfies):
         if e.strength == "primary" and (e.framework, e.criterion) in scope:

@@ -8,6 +8,12 @@ marked not-applicable:
   status, or primary controls that are only planned);
 - `gap`: no selected control maps to it.
 
+A criterion the assessment sets aside takes that status instead, whatever
+its controls: `not_applicable` (marked not applicable with a reason) or
+`carved_out` (met by a subservice organisation). Both are counted apart from
+covered, partial and gap in every total; `total` counts all five, and each
+percentage is a share of that total.
+
 Unmitigated risks are the rated, not excluded risks above the appetite whose
 treatment is "mitigate" and that no selected (applicable) control mitigates.
 """
@@ -17,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..assessment.exclusions import CARVED_OUT, NOT_APPLICABLE_CRITERION, CriterionExclusion
 from ..assessment.model import (
     IMPLEMENTED,
     NOT_APPLICABLE,
@@ -30,7 +37,15 @@ from ..library.model import Library
 COVERED = "covered"
 PARTIAL_COVERAGE = "partial"
 GAP = "gap"
-COVERAGE_STATUSES: tuple[str, ...] = (COVERED, PARTIAL_COVERAGE, GAP)
+SET_ASIDE = NOT_APPLICABLE_CRITERION, CARVED_OUT
+COVERAGE_STATUSES: tuple[str, ...] = (COVERED, PARTIAL_COVERAGE, GAP, *SET_ASIDE)
+STATUS_LABELS: dict[str, str] = {
+    COVERED: "covered",
+    PARTIAL_COVERAGE: "partial",
+    GAP: "gap",
+    NOT_APPLICABLE_CRITERION: "not applicable",
+    CARVED_OUT: "carved out",
+}
 WORKING = frozenset({IMPLEMENTED, PARTIAL})
 
 
@@ -50,12 +65,17 @@ class CriterionCoverage:
     title: str
     status: str
     controls: tuple[CoveringControl, ...]
+    exclusion: CriterionExclusion | None = None
 
     @property
     def missing(self) -> str:
         """Say in words what stands between this criterion and `covered`."""
         if self.status == COVERED:
             return ""
+        if self.exclusion is not None:
+            if self.exclusion.carved_out:
+                return f"Carved out to {self.exclusion.vendor}: {self.exclusion.reason}"
+            return f"Not applicable: {self.exclusion.reason}"
         set_aside = [
             c.ref for c in self.controls if c.strength == "primary" and c.status == NOT_APPLICABLE
         ]
@@ -79,10 +99,16 @@ class Totals:
     covered: int = 0
     partial: int = 0
     gap: int = 0
+    not_applicable: int = 0
+    carved_out: int = 0
 
     @property
     def total(self) -> int:
-        return self.covered + self.partial + self.gap
+        return self.covered + self.partial + self.gap + self.not_applicable + self.carved_out
+
+    @property
+    def set_aside(self) -> int:
+        return self.not_applicable + self.carved_out
 
     def percent(self, status: str) -> float:
         """Return the share of criteria with `status`, in percent, rounded to one decimal."""
@@ -94,7 +120,7 @@ class Totals:
         setattr(self, status, getattr(self, status) + 1)
 
     def as_dict(self) -> dict[str, int]:
-        return {"covered": self.covered, "partial": self.partial, "gap": self.gap}
+        return {status: getattr(self, status) for status in COVERAGE_STATUSES}
 
 
 @dataclass
@@ -108,6 +134,10 @@ class Coverage:
 
     def of_status(self, *statuses: str) -> list[CriterionCoverage]:
         return [c for c in self.criteria if c.status in statuses]
+
+    @property
+    def set_aside(self) -> list[CriterionCoverage]:
+        return self.of_status(*SET_ASIDE)
 
 
 def criterion_status(controls: tuple[CoveringControl, ...] | list[CoveringControl]) -> str:
@@ -128,13 +158,15 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
             by_criterion[(edge.framework, edge.criterion)].append(
                 CoveringControl(edge.control, edge.strength, status)
             )
+    set_aside = {(e.framework, e.ref): e for e in assessment.exclusions}
     result = Coverage(criteria=[])
     for key in in_scope_criteria(library, assessment.scope):
         criterion = library.criteria[key]
         controls = tuple(
             sorted(by_criterion.get(key, ()), key=lambda c: (c.strength != "primary", c.ref))
         )
-        status = criterion_status(controls)
+        exclusion = set_aside.get(key)
+        status = exclusion.kind if exclusion is not None else criterion_status(controls)
         result.criteria.append(
             CriterionCoverage(
                 framework=criterion.framework,
@@ -144,6 +176,7 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
                 title=criterion.title,
                 status=status,
                 controls=controls,
+                exclusion=exclusion,
             )
         )
         result.by_series.setdefault(criterion.series, Totals()).add(status)

@@ -1,0 +1,1 @@
+"""The vendor register: risk tiers, review cadence, assurance reports and their CSV form."""
