@@ -36,6 +36,25 @@ SCOPED: dict[str, Target] = {
     "exports.policies": lambda w: {"assessment_id": w.assessment_a.id},
     "exports.policy": lambda w: {"assessment_id": w.assessment_a.id, "ref": "POL-ONE"},
     **{
+        f"period.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
+        for endpoint in (
+            "calendar",
+            "populations",
+            "preview_population",
+            "confirm_population",
+            "empty_population",
+            "samples",
+            "draw",
+            "evidence",
+            "add_evidence",
+            "package",
+        )
+    },
+    # A's assessment with an evidence id: the assessment's scoping answers first; a real
+    # evidence of A is tried in tests/period/test_period_web.py
+    "period.download_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
+    "period.delete_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
+    **{
         f"wizard.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
         for endpoint in (
             "scope",
@@ -72,6 +91,8 @@ CHANGES: dict[str, dict[str, str]] = {
         "appetite": "9",
     },
     "wizard.close_gaps": {"control": "CTL-01"},
+    "period.draw": {"control": "CTL-01"},
+    "period.empty_population": {"control": "CTL-01", "source_system": "HR"},
     "wizard.add_custom_risk": {
         "title": "x",
         "threat": "x",

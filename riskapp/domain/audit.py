@@ -18,6 +18,10 @@ KIND_LABELS: dict[str, str] = {
     "custom_risk": "Custom risk",
     "custom_control": "Custom control",
     "custom_mapping": "Custom mapping",
+    "period_settings": "Period settings",
+    "population": "Population",
+    "sample": "Sample",
+    "evidence": "Evidence",
 }
 
 

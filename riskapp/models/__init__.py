@@ -23,9 +23,16 @@ from .library import (
     Risk,
 )
 from .org import ROLES, Membership, Organization, SignInFailure, User
+from .period import EVIDENCE_KINDS, Evidence, PeriodSettings, Population, PopulationItem, Sample
 
 __all__ = [
     "ApplicabilityTag",
+    "EVIDENCE_KINDS",
+    "Evidence",
+    "PeriodSettings",
+    "Population",
+    "PopulationItem",
+    "Sample",
     "IMPLEMENTATION_STATUSES",
     "REPORT_TYPES",
     "ROLES",

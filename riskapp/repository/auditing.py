@@ -32,9 +32,13 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    Evidence,
     Membership,
     Organization,
+    PeriodSettings,
+    Population,
     Risk,
+    Sample,
     SelectedControl,
     User,
 )
@@ -59,6 +63,10 @@ OBJECT_KINDS: dict[type, str] = {
     ControlRisk: "custom_mapping",
     ControlEvidence: "custom_mapping",
     ControlPolicy: "custom_mapping",
+    PeriodSettings: "period_settings",
+    Population: "population",
+    Sample: "sample",
+    Evidence: "evidence",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)

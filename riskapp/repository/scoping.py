@@ -22,9 +22,13 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    Evidence,
     Membership,
     Organization,
+    PeriodSettings,
+    Population,
     Risk,
+    Sample,
     SelectedControl,
 )
 
@@ -42,6 +46,10 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     ControlRisk,
     ControlEvidence,
     ControlPolicy,
+    PeriodSettings,
+    Population,
+    Sample,
+    Evidence,
 )
 ORG_OWNED: tuple[type, ...] = (Organization, *DIRECT, *UNDER_ASSESSMENT)
 
@@ -58,6 +66,10 @@ KINDS: dict[type, str] = {
     ControlRisk: "mapping",
     ControlEvidence: "mapping",
     ControlPolicy: "mapping",
+    PeriodSettings: "period settings",
+    Population: "population",
+    Sample: "sample",
+    Evidence: "evidence",
 }
 
 

@@ -17,6 +17,7 @@ def register_web(app: Flask) -> None:
         library,
         main,
         organizations,
+        period,
         security,
         transactions,
         wizard,
@@ -33,4 +34,6 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(library.bp)
     app.register_blueprint(wizard.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(period.bp)
+    period.init_period(app)
     errors.register(app)
