@@ -17,7 +17,7 @@ from riskapp.domain.period.draw import (
     rederive,
     runs,
 )
-from riskapp.domain.period.fingerprint import Item, diff, fingerprint
+from riskapp.domain.period.fingerprint import Item, diff, fingerprint, normalised_line
 from riskapp.domain.period.sizes import (
     SampleSizeTable,
     read_table,
@@ -207,3 +207,21 @@ def test_the_diff_names_added_removed_and_changed_items() -> None:
 
 def test_the_shipped_table_file_is_in_the_seed_library() -> None:
     assert (Path(SEED_LIBRARY) / "sampling" / "default.yaml").is_file()
+
+
+def test_the_canonical_line_is_sorted_compact_json() -> None:
+    import json
+
+    item = Item(" A-1 ", date(2026, 3, 1), 'Says "hi"\n', {"z": "é", "a ": " ü "})
+    expected = json.dumps(
+        {
+            "id": "A-1",
+            "date": "2026-03-01",
+            "description": 'Says "hi"',
+            "extra": {"z": "é", "a": "ü"},
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    assert normalised_line(item) == expected

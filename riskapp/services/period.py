@@ -33,7 +33,7 @@ from ..models import Assessment, Control, Sample
 from ..repository import period as repo
 from ..repository.assessments import to_assessment_data
 from ..repository.auditing import acting_as
-from ..repository.library import read_library
+from ..repository.library import cached_library
 
 SHIPPED_TABLE = SEED_LIBRARY / "sampling" / "default.yaml"
 
@@ -106,7 +106,7 @@ def _toggle(refs: list[str] | None, ref: str, on: bool) -> list[str]:
 
 def selected(assessment: Assessment) -> list[Selected]:
     """Return the assessment's selected, applicable controls (custom ones included)."""
-    library = read_library(db.session)
+    library = cached_library(db.session)
     data = to_assessment_data(db.session, assessment)
     merged = with_custom_content(library, data.custom)
     return list(selected_controls(merged, data, applicable_only=True))

@@ -27,7 +27,7 @@ class ControlSchedule:
     frequency: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slot:
     """One occurrence of one control on the calendar."""
 
@@ -43,7 +43,7 @@ class Slot:
         return (self.ref, o.kind, o.window_start, o.window_end)
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     """How many occurrences are due, evidenced and overdue."""
 
@@ -65,6 +65,7 @@ class ControlRow:
     slots: list[Slot]
     months: dict[tuple[int, int], Tally] = field(default_factory=dict)
     total: Tally = field(default_factory=Tally)
+    retained: int = 0
 
 
 @dataclass
@@ -125,10 +126,14 @@ def build_calendar(
         for key in sorted(mine - seen, key=lambda k: (k[3], k[2], k[1])):
             kept = Occurrence(0, key[1], key[2], key[3])
             slots.append(Slot(control.ref, kept, True, False, retained=True))
-        row = ControlRow(control, slots)
+        row = ControlRow(control, slots, retained=sum(s.retained for s in slots))
         for slot in slots:
-            month = (slot.occurrence.due.year, slot.occurrence.due.month)
-            row.months.setdefault(month, Tally()).add(slot)
+            due = slot.occurrence.window_end
+            month = (due.year, due.month)
+            tally = row.months.get(month)
+            if tally is None:
+                tally = row.months[month] = Tally()
+            tally.add(slot)
             row.total.add(slot)
             totals.setdefault(month, Tally()).add(slot)
             total.add(slot)
