@@ -206,6 +206,24 @@ def attach_command(
         click.echo(f"  sha256 {row.sha256}")
 
 
+@period_group.command("table")
+@_assessment_option
+@click.option("--file", "path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--shipped", is_flag=True, help="Go back to the table shipped with riskapp.")
+@in_transaction
+def table_command(assessment_id: int, path: Path | None, shipped: bool) -> None:
+    """Show the sample-size table, or switch to a YAML one (an audit firm's) or the shipped one."""
+    if path and shipped:
+        raise click.UsageError("give --file or --shipped, not both")
+    with _reported():
+        assessment = period_service.assessment(assessment_id)
+        if path is not None:
+            period_service.set_table_from_text(assessment, path.read_text(encoding="utf-8"))
+        elif shipped:
+            period_service.set_table(assessment, None)
+        click.echo(period_service.table_text(assessment), nl=False)
+
+
 @period_group.command("package")
 @_assessment_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The .zip to write.")

@@ -48,6 +48,10 @@ SCOPED: dict[str, Target] = {
             "evidence",
             "add_evidence",
             "package",
+            "set_daily_mode",
+            "set_table",
+            "use_shipped_table",
+            "control_options",
         )
     },
     # A's assessment with an evidence id: the assessment's scoping answers first; a real
@@ -92,6 +96,9 @@ CHANGES: dict[str, dict[str, str]] = {
     },
     "wizard.close_gaps": {"control": "CTL-01"},
     "period.draw": {"control": "CTL-01"},
+    "period.control_options": {"control": "CTL-01", "census": "y"},
+    "period.set_daily_mode": {"daily_mode": "every-day"},
+    "period.set_table": {"table": "periodic: {monthly: 9}\nbands: [{up_to: null, size: 9}]"},
     "period.empty_population": {"control": "CTL-01", "source_system": "HR"},
     "wizard.add_custom_risk": {
         "title": "x",

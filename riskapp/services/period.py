@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import yaml
+
 from ..config import SEED_LIBRARY
 from ..domain.assessment.model import with_custom_content
 from ..domain.assessment.selection import Selected, selected_controls
@@ -336,3 +338,21 @@ def samples_overview(assessment: Assessment) -> list[ControlSamples]:
             )
         )
     return result
+
+
+def set_table_from_text(assessment: Assessment, text: str) -> SampleSizeTable:
+    """Make the assessment use a table written in YAML (the shipped table's format)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInput({"table": f"This is not valid YAML: {exc}"}) from exc
+    try:
+        return set_table(assessment, data)
+    except InvalidInput as exc:
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.problems.items())
+        raise InvalidInput({"table": detail}) from exc
+
+
+def table_text(assessment: Assessment) -> str:
+    """Return the assessment's table as YAML, to edit."""
+    return yaml.safe_dump(table_to_data(table_for(assessment)), sort_keys=False, allow_unicode=True)

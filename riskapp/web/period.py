@@ -32,10 +32,13 @@ from .access import current_org_id, permission_required
 from .forms import apply_problems, choices
 from .period_forms import (
     ConfirmPopulationForm,
+    ControlOptionsForm,
+    DailyModeForm,
     DrawForm,
     EmptyPopulationForm,
     EvidenceForm,
     PopulationForm,
+    TableForm,
 )
 
 bp = Blueprint("period", __name__, url_prefix="/assessments/<int:assessment_id>/period")
@@ -76,8 +79,19 @@ def calendar(assessment_id: int) -> ResponseReturnValue:
         calendar=found,
         detail=detail,
         daily_mode=period_service.daily_mode(row),
+        daily_form=DailyModeForm(formdata=None, daily_mode=period_service.daily_mode(row)),
         today=date.today(),
     )
+
+
+@bp.post("/calendar/daily-mode")
+@permission_required("edit")
+def set_daily_mode(assessment_id: int) -> ResponseReturnValue:
+    row = _assessment(assessment_id)
+    form = DailyModeForm()
+    period_service.set_daily_mode(row, form.daily_mode.data or "")
+    flash("Daily controls are counted again.", "success")
+    return redirect(url_for("period.calendar", assessment_id=row.id))
 
 
 # --- populations ----------------------------------------------------------------------------
@@ -210,11 +224,12 @@ def empty_population(assessment_id: int) -> ResponseReturnValue:
 # --- samples --------------------------------------------------------------------------------
 
 
-@bp.get("/samples")
-@permission_required("read")
-def samples(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+def _samples_page(
+    row: Assessment, table_form: TableForm | None = None, status: int = 200
+) -> ResponseReturnValue:
     period_service.period_of(row)
+    if table_form is None:
+        table_form = TableForm(formdata=None, table=period_service.table_text(row))
     return render_template(
         "period/samples.html",
         assessment=row,
@@ -222,7 +237,56 @@ def samples(assessment_id: int) -> ResponseReturnValue:
         table=period_service.table_for(row),
         shipped=period_service.uses_shipped_table(row),
         form=DrawForm(formdata=None),
+        table_form=table_form,
+        options_form=ControlOptionsForm(formdata=None),
+    ), status
+
+
+@bp.get("/samples")
+@permission_required("read")
+def samples(assessment_id: int) -> ResponseReturnValue:
+    return _samples_page(_assessment(assessment_id))
+
+
+@bp.post("/samples/table")
+@permission_required("edit")
+def set_table(assessment_id: int) -> ResponseReturnValue:
+    row = _assessment(assessment_id)
+    form = TableForm()
+    if not form.validate():
+        return _samples_page(row, form, 422)
+    try:
+        table = period_service.set_table_from_text(row, form.table.data or "")
+    except InvalidInput as exc:
+        apply_problems(form, exc.problems)
+        return _samples_page(row, form, 422)
+    flash(f"Samples are now sized by {table.name}; earlier draws are kept.", "success")
+    return redirect(url_for("period.samples", assessment_id=row.id))
+
+
+@bp.post("/samples/table/shipped")
+@permission_required("edit")
+def use_shipped_table(assessment_id: int) -> ResponseReturnValue:
+    row = _assessment(assessment_id)
+    table = period_service.set_table(row, None)
+    flash(f"Samples are now sized by {table.name}.", "success")
+    return redirect(url_for("period.samples", assessment_id=row.id))
+
+
+@bp.post("/samples/options")
+@permission_required("edit")
+def control_options(assessment_id: int) -> ResponseReturnValue:
+    row = _assessment(assessment_id)
+    form = ControlOptionsForm()
+    if not form.validate():
+        flash("Choose a control.", "error")
+        return redirect(url_for("period.samples", assessment_id=row.id))
+    ref = form.control.data or ""
+    period_service.set_control_options(
+        row, ref, census=bool(form.census.data), deviation=bool(form.deviation.data)
     )
+    flash(f"{ref}: options saved; draw again to apply them.", "success")
+    return redirect(url_for("period.samples", assessment_id=row.id, _anchor=ref))
 
 
 @bp.post("/samples/draw")

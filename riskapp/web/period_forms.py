@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain.period.population_file import clean_text
@@ -83,3 +92,28 @@ class EvidenceForm(FlaskForm):
         "Collected by", validators=[Optional(), Length(max=200)], filters=[_clean]
     )
     note = TextAreaField("Note", validators=[Optional(), Length(max=4000)], filters=[_clean])
+
+
+class TableForm(FlaskForm):
+    table = TextAreaField(
+        "Your audit firm's sample-size table (YAML)",
+        validators=[DataRequired("Paste the table, or use the shipped one."), Length(max=20_000)],
+        description="The format of seed_library/sampling/default.yaml: name, periodic, bands.",
+        render_kw={"rows": 14},
+    )
+
+
+class ControlOptionsForm(FlaskForm):
+    control = HiddenField(validators=[DataRequired()])
+    census = BooleanField("Test every item (census)")
+    deviation = BooleanField("A deviation in the previous period (next larger size)")
+
+
+class DailyModeForm(FlaskForm):
+    daily_mode = SelectField(
+        "Daily controls run on",
+        choices=[
+            SelectChoice("business-days", "business days (Monday to Friday)"),
+            SelectChoice("every-day", "every day"),
+        ],
+    )

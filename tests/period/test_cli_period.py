@@ -148,3 +148,20 @@ def test_refusals_exit_1_with_each_problem(
         "HR",
     )
     assert code == 0 and "empty population recorded" in out
+
+
+def test_the_table_command_switches_tables(
+    runner: FlaskCliRunner, period_world: PeriodWorld, tmp_path: Path
+) -> None:
+    a = period_world.assessment.id
+    code, out = _run(runner, "table", "--assessment", a)
+    assert code == 0 and "Chiaro" in out
+    firm = tmp_path / "firm.yaml"
+    firm.write_text("name: Firm X\nperiodic: {monthly: 3}\nbands:\n  - {up_to: null, size: 30}\n")
+    code, out = _run(runner, "table", "--assessment", a, "--file", firm)
+    assert code == 0 and "Firm X" in out
+    firm.write_text("periodic: {monthly: 0}\nbands: []\n")
+    code, out = _run(runner, "table", "--assessment", a, "--file", firm)
+    assert code == 1 and "periodic.monthly" in out
+    code, out = _run(runner, "table", "--assessment", a, "--shipped")
+    assert code == 0 and "Chiaro" in out

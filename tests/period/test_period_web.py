@@ -256,3 +256,35 @@ def test_another_organisations_evidence_is_not_found(
     assert gone.status_code == 404
     db.session.expire_all()
     assert db.session.get(Evidence, row.id).deleted_at is None
+
+
+def test_table_options_and_daily_mode_from_the_pages(
+    client: FlaskClient, auth: AuthActions, owner: Membership, period_world: PeriodWorld
+) -> None:
+    base = _base(period_world)
+    bad = auth.post(
+        f"{base}/samples/table",
+        {"table": "periodic: {monthly: 0}\nbands: []"},
+        token_from=f"{base}/samples",
+    )
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "periodic.monthly" in page and "monthly: 0" in page
+    good = auth.post(
+        f"{base}/samples/table",
+        {"table": "name: Firm X\nperiodic: {monthly: 3}\nbands: [{up_to: null, size: 30}]"},
+        token_from=f"{base}/samples",
+    )
+    assert good.status_code == 302
+    auth.post(
+        f"{base}/samples/options",
+        {"control": "CTL-02", "census": "y"},
+        token_from=f"{base}/samples",
+    )
+    auth.post(f"{base}/samples/draw", {"control": "CTL-02"}, token_from=f"{base}/samples")
+    sample = db.session.scalars(sa.select(Sample)).one()
+    assert (sample.size, sample.census, sample.table_name) == (12, True, "Firm X")
+    auth.post(
+        f"{base}/calendar/daily-mode", {"daily_mode": "every-day"}, token_from=f"{base}/calendar"
+    )
+    page = client.get(f"{base}/calendar").get_data(as_text=True)
+    assert "every day" in page
