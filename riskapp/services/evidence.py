@@ -230,27 +230,53 @@ def _folder(evidence: Evidence) -> str:
     return f"{evidence.window_start}_{evidence.window_end}"
 
 
-def package_entries(assessment: Assessment) -> list[tuple[str, Evidence]]:
-    """Return each evidence's path in the package, one folder per control and occurrence."""
-    entries: list[tuple[str, Evidence]] = []
+@dataclass(frozen=True)
+class PackageEntry:
+    """One file or link of the package, as plain data (read before streaming starts)."""
+
+    path: str
+    control: str
+    proves: str
+    effective: str
+    sha256: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PackagePlan:
+    """What the package holds: its entries, manifest and readme, ready to stream."""
+
+    entries: tuple[PackageEntry, ...]
+    manifest: bytes
+    readme: bytes
+
+
+def package_plan(assessment: Assessment) -> PackagePlan:
+    """Read everything the package needs, so streaming it touches only the files."""
+    entries: list[PackageEntry] = []
     for row in listing(assessment):
         name = row.filename if row.kind == "file" else "link.url"
-        path = f"{row.control.ref}/{_folder(row)}/{row.id}-{slugify(Path(name).stem, 'file')}"
-        entries.append((path + Path(name).suffix.lower(), row))
-    return entries
+        stem = f"{row.control.ref}/{_folder(row)}/{row.id}-{slugify(Path(name).stem, 'file')}"
+        entries.append(
+            PackageEntry(
+                path=stem + Path(name).suffix.lower(),
+                control=row.control.ref,
+                proves=target_label(row),
+                effective=row.effective_date.isoformat() if row.effective_date else "",
+                sha256=row.sha256 if row.kind == "file" else "",
+                url=row.url if row.kind == "link" else "",
+            )
+        )
+    return PackagePlan(tuple(entries), _manifest(entries), _readme(assessment))
 
 
-def _manifest(entries: list[tuple[str, Evidence]]) -> bytes:
+def _manifest(entries: list[PackageEntry]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MANIFEST_COLUMNS)
-    for path, row in entries:
-        sha = row.sha256 if row.kind == "file" else ""
-        effective = row.effective_date.isoformat() if row.effective_date else ""
-        writer.writerow(
-            [spreadsheet_text(v) for v in (path, row.control.ref, target_label(row), effective)]
-            + [sha]
-        )
+    for e in entries:
+        cells = [spreadsheet_text(v) for v in (e.path, e.control, e.proves, e.effective)]
+        writer.writerow([*cells, e.sha256])
     return out.getvalue().encode("utf-8")
 
 
@@ -270,29 +296,32 @@ def _readme(assessment: Assessment) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def package_chunks(
-    assessment: Assessment, root: Path, *, progress: Progress | None = None
+def stream_package(
+    plan: PackagePlan, root: Path, *, progress: Progress | None = None
 ) -> Iterator[bytes]:
     """Yield the evidence package (a zip) chunk by chunk; the whole is never in memory."""
     say = progress or (lambda _msg: None)
-    entries = package_entries(assessment)
     sink = _Chunks()
+    total = len(plan.entries)
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.csv", _manifest(entries))
-        archive.writestr("README.txt", _readme(assessment))
+        archive.writestr("manifest.csv", plan.manifest)
+        archive.writestr("README.txt", plan.readme)
         yield sink.take()
-        for number, (path, row) in enumerate(entries, start=1):
-            if row.kind == "link":
-                archive.writestr(path, f"[InternetShortcut]\nURL={row.url}\n")
+        for number, entry in enumerate(plan.entries, start=1):
+            if entry.url:
+                archive.writestr(entry.path, f"[InternetShortcut]\nURL={entry.url}\n")
             else:
-                source = evidence_files.stored_path(root, row.sha256)
-                with source.open("rb") as src, archive.open(path, "w", force_zip64=True) as dst:
+                source = evidence_files.stored_path(root, entry.sha256)
+                with (
+                    source.open("rb") as src,
+                    archive.open(entry.path, "w", force_zip64=True) as dst,
+                ):
                     while chunk := src.read(evidence_files.CHUNK):
                         dst.write(chunk)
                         yield sink.take()
             yield sink.take()
-            if number % 100 == 0 or number == len(entries):
-                say(f"{number} of {len(entries)} files")
+            if number % 100 == 0 or number == total:
+                say(f"{number} of {total} files")
     yield sink.take()
 
 
@@ -302,11 +331,12 @@ def write_package(
     """Write the evidence package to `out` (temporary file, then rename); return its files."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.part")
+    plan = package_plan(assessment)
     with partial.open("wb") as handle:
-        for chunk in package_chunks(assessment, root, progress=progress):
+        for chunk in stream_package(plan, root, progress=progress):
             handle.write(chunk)
     partial.replace(out)
-    return len(package_entries(assessment))
+    return len(plan.entries)
 
 
 def package_name(assessment: Assessment) -> str:

@@ -15,7 +15,6 @@ from flask import (
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -427,8 +426,10 @@ def delete_evidence(assessment_id: int, evidence_id: int) -> ResponseReturnValue
 def package(assessment_id: int) -> ResponseReturnValue:
     row = _assessment(assessment_id)
     period_service.period_of(row)
-    chunks = evidence_service.package_chunks(row, _evidence_dir())
-    response = Response(stream_with_context(chunks), mimetype="application/zip")
+    plan = evidence_service.package_plan(row)  # read now: the stream touches only files
+    response = Response(
+        evidence_service.stream_package(plan, _evidence_dir()), mimetype="application/zip"
+    )
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{evidence_service.package_name(row)}"'
     )
