@@ -4,7 +4,8 @@ Layout: `<root>/<aa>/<bb>/<sha256>` for a stored file and `<root>/tmp/` for
 uploads in progress. A file becomes visible only by its rename, after it is
 complete and checked, and only a database row makes the app show it: a killed
 upload leaves at most a `.part` file in `tmp/` (swept by `sweep_partials`) or
-an unreferenced, complete file that nothing lists.
+an unreferenced, complete file that nothing lists. Each upload first sweeps
+temporary files over an hour old.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def write_partial(root: Path, stream: IO[bytes], max_bytes: int, name: str) -> P
     """Copy `stream` to a temporary file chunk by chunk, hashing it; refuse it past max_bytes."""
     folder = root / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_partials(root)
     path = folder / f"{uuid.uuid4().hex}.part"
     digest = hashlib.sha256()
     size = 0
@@ -87,14 +89,17 @@ def keep(root: Path, partial: Partial) -> Path:
 
 
 def sweep_partials(root: Path, older_than_seconds: float = 3600) -> int:
-    """Remove temporary files left by uploads killed more than an hour ago; return how many."""
+    """Remove temporary files (killed uploads, unconfirmed previews) over an hour old."""
     folder = root / "tmp"
     if not folder.is_dir():
         return 0
     cutoff = time.time() - older_than_seconds
     removed = 0
-    for path in folder.glob("*.part"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process swept it first
+            continue
     return removed

@@ -254,3 +254,24 @@ def test_a_type1_assessment_has_no_period(period_world: PeriodWorld) -> None:
     period_world.assessment.report_type = "type1"
     with pytest.raises(RuleViolation, match="no Type 2 period"):
         period_service.calendar(period_world.assessment)
+
+
+def test_a_killed_upload_leaves_only_a_temporary_file_that_is_swept(
+    period_world: PeriodWorld,
+) -> None:
+    import os
+    import time
+
+    from riskapp.repository.evidence_files import sweep_partials
+
+    tmp = period_world.evidence_dir / "tmp"
+    tmp.mkdir(parents=True)
+    stale = tmp / "dead.part"
+    stale.write_bytes(b"half an upload")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    fresh = tmp / "live.part"
+    fresh.write_bytes(b"in progress")
+    assert sweep_partials(period_world.evidence_dir) == 1
+    assert not stale.exists() and fresh.exists()
+    assert evidence_service.listing(period_world.assessment) == []
