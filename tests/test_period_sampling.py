@@ -225,3 +225,10 @@ def test_the_canonical_line_is_sorted_compact_json() -> None:
         ensure_ascii=False,
     )
     assert normalised_line(item) == expected
+
+
+def test_a_tables_texts_lose_control_characters() -> None:
+    table = table_from_data(
+        {"name": "Firm\x00 X", "periodic": {"monthly": 3}, "bands": [{"up_to": None, "size": 9}]}
+    )
+    assert table.name == "Firm X"

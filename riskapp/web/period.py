@@ -41,16 +41,21 @@ from .period_forms import (
 )
 
 bp = Blueprint("period", __name__, url_prefix="/assessments/<int:assessment_id>/period")
-UPLOAD_ENDPOINT = "period.add_evidence"
+# uploads that may be larger than other forms allow: up to the evidence limit
+UPLOAD_ENDPOINTS = frozenset({"period.add_evidence", "period.preview_population"})
 FORM_OVERHEAD = 64 * 1024
 MAX_PROBLEMS_SHOWN = 200
 
 
 def init_period(app: Flask) -> None:
-    """Let evidence uploads be as large as the evidence limit (checked before CSRF reads them)."""
+    """Let evidence and population uploads be as large as the evidence limit.
+
+    The limit is set before CSRF protection reads the form; other forms keep
+    MAX_CONTENT_LENGTH.
+    """
 
     def _evidence_upload_limit() -> None:
-        if request.endpoint == UPLOAD_ENDPOINT:
+        if request.endpoint in UPLOAD_ENDPOINTS:
             limit = int(current_app.config["RISKAPP_EVIDENCE_MAX_BYTES"]) + FORM_OVERHEAD
             request.max_content_length = limit
 

@@ -288,3 +288,33 @@ def test_table_options_and_daily_mode_from_the_pages(
     )
     page = client.get(f"{base}/calendar").get_data(as_text=True)
     assert "every day" in page
+
+
+def test_nul_and_control_characters_are_stripped_before_the_database(
+    client: FlaskClient, auth: AuthActions, owner: Membership, period_world: PeriodWorld
+) -> None:
+    base = _base(period_world)
+    text = b"id,date,description\nA\x00-1,2026-02-01,new\x00 hire\x07\n"
+    preview = _import(client, auth, period_world, text)
+    assert preview.status_code == 200
+    assert _confirm(client, auth, period_world, preview.get_data(as_text=True)).status_code == 302
+    uploaded = _post_file(
+        client,
+        auth,
+        f"{base}/evidence",
+        f"{base}/evidence",
+        {
+            "control": "CTL-02",
+            "occurrence": "1",
+            "effective_date": "2026-01-15",
+            "collected_by": "Da\x00na",
+            "note": "ok\x00ay",
+        },
+        file=(PDF, "a\x00ck.pdf"),
+    )
+    assert uploaded.status_code == 302, uploaded.get_data(as_text=True)
+    row = db.session.scalars(sa.select(Evidence)).one()
+    assert (row.collected_by, row.note) == ("Dana", "okay")
+    assert "\x00" not in row.filename
+    items = db.session.scalars(sa.select(Population)).one().items
+    assert [(i.item_id, i.description) for i in items] == [("A-1", "new hire")]

@@ -7,6 +7,7 @@ in seed_library/README.md and the exported evidence plan.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,13 @@ import yaml
 from ..errors import InvalidInput
 
 ALL = "all"
+MAX_TEXT = 200
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _text(value: object) -> str:
+    """Return a table's text field without control characters, within MAX_TEXT."""
+    return _CONTROL.sub("", str(value or "")).strip()[:MAX_TEXT]
 
 
 @dataclass(frozen=True)
@@ -144,13 +152,15 @@ def table_from_data(data: object, *, name: str = "") -> SampleSizeTable:
     if problems:
         raise InvalidInput(problems)
     changes = data.get("changes") or ()
+    if not isinstance(changes, list | tuple):
+        changes = (changes,)
     return SampleSizeTable(
-        name=str(data.get("name") or name or "Custom table"),
-        periodic=periodic,
+        name=_text(data.get("name") or name) or "Custom table",
+        periodic={_text(k): v for k, v in periodic.items()},
         bands=tuple(bands),
-        source=str(data.get("source") or ""),
-        licence=str(data.get("licence") or ""),
-        changes=tuple(str(c) for c in changes),
+        source=_text(data.get("source")),
+        licence=_text(data.get("licence")),
+        changes=tuple(_text(c) for c in changes),
     )
 
 
