@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
@@ -150,25 +151,29 @@ def preview_population(assessment_id: int) -> ResponseReturnValue:
     if not form.validate():
         return _populations_page(row, form, 422)
     upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        form.file.errors = ["Choose a .csv or .xlsx file."]
+    if upload is not None and upload.filename:
+        stream, filename = upload.stream, upload.filename
+    elif (form.pasted.data or "").strip():
+        stream, filename = io.BytesIO(form.pasted.data.encode("utf-8")), "typed-rows.csv"
+    else:
+        form.file.errors = ["Choose a .csv or .xlsx file, or type the rows below."]
         return _populations_page(row, form, 422)
     try:
         population_service.clean_source(_source(form))
-        preview = population_service.preview(row, form.control.data, upload.stream, upload.filename)
+        preview = population_service.preview(row, form.control.data, stream, filename)
     except PopulationInvalid as exc:
         form.file.errors = [str(exc)]
         return _populations_page(row, form, 422, exc.problems)
     except InvalidInput as exc:
         apply_problems(form, exc.problems)
         return _populations_page(row, form, 422)
-    token = population_service.stash(_evidence_dir(), row, upload.stream, upload.filename)
+    token = population_service.stash(_evidence_dir(), row, stream, filename)
     confirm = ConfirmPopulationForm(
         formdata=None,
         control=form.control.data,
         token=token,
         fingerprint=preview.fingerprint,
-        filename=upload.filename,
+        filename=filename,
         source_system=form.source_system.data,
         query=form.query.data,
         pulled_by=form.pulled_by.data,

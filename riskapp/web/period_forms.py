@@ -32,6 +32,12 @@ class PopulationForm(FlaskForm):
             "columns are kept."
         ),
     )
+    pasted = TextAreaField(
+        "Or type or paste the rows",
+        validators=[Optional(), Length(max=1_000_000)],
+        description="The same columns, one event a line: id,date,description",
+        render_kw={"rows": 6},
+    )
     source_system = StringField(
         "Source system",
         validators=[DataRequired("Name the system it was exported from."), Length(max=200)],

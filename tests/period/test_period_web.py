@@ -318,3 +318,19 @@ def test_nul_and_control_characters_are_stripped_before_the_database(
     assert "\x00" not in row.filename
     items = db.session.scalars(sa.select(Population)).one().items
     assert [(i.item_id, i.description) for i in items] == [("A-1", "new hire")]
+
+
+def test_a_population_can_be_typed_by_hand(
+    client: FlaskClient, auth: AuthActions, owner: Membership, period_world: PeriodWorld
+) -> None:
+    base = _base(period_world)
+    typed = "id,date,description\nINC-1,2026-03-02,Phishing report\nINC-2,2026-07-09,Lost laptop"
+    preview = auth.post(
+        f"{base}/populations/preview",
+        {"control": "CTL-01", "pasted": typed, "source_system": "Typed by the lead"},
+        token_from=f"{base}/populations",
+    )
+    assert preview.status_code == 200, preview.get_data(as_text=True)
+    assert _confirm(client, auth, period_world, preview.get_data(as_text=True)).status_code == 302
+    row = db.session.scalars(sa.select(Population)).one()
+    assert (row.item_count, row.source_system) == (2, "Typed by the lead")
