@@ -18,6 +18,7 @@ def register_web(app: Flask) -> None:
         main,
         organizations,
         period,
+        period_evidence,
         security,
         transactions,
         wizard,
@@ -34,6 +35,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(library.bp)
     app.register_blueprint(wizard.bp)
     app.register_blueprint(exports.bp)
+    period_evidence.register_views()  # the Evidence step's views, on the period blueprint
     app.register_blueprint(period.bp)
     period.init_period(app)
     errors.register(app)

@@ -1,4 +1,4 @@
-"""The Type 2 period pages: Calendar → Populations → Samples → Evidence, and the package."""
+"""The Type 2 period pages: Calendar → Populations → Samples (Evidence: period_evidence.py)."""
 
 from __future__ import annotations
 
@@ -9,22 +9,19 @@ from pathlib import Path
 from flask import (
     Blueprint,
     Flask,
-    Response,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
 
-from ..domain.errors import InvalidInput, UploadRejected
+from ..domain.errors import InvalidInput
 from ..domain.period.population_file import PopulationInvalid
 from ..models import Assessment
 from ..services import assessments
-from ..services import evidence as evidence_service
 from ..services import period as period_service
 from ..services import populations as population_service
 from ..services.populations import Source
@@ -36,7 +33,6 @@ from .period_forms import (
     DailyModeForm,
     DrawForm,
     EmptyPopulationForm,
-    EvidenceForm,
     PopulationForm,
     TableForm,
 )
@@ -63,18 +59,20 @@ def init_period(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _evidence_upload_limit)
 
 
-def _assessment(assessment_id: int) -> Assessment:
+def assessment_for(assessment_id: int) -> Assessment:
+    """Return the current organisation's assessment, or raise NotFound."""
     return assessments.get(current_org_id(), assessment_id)  # another organisation's: 404
 
 
-def _evidence_dir() -> Path:
+def evidence_dir() -> Path:
+    """Return the folder evidence files (and previewed population files) are kept in."""
     return Path(current_app.config["RISKAPP_EVIDENCE_DIR"])
 
 
 @bp.get("/calendar")
 @permission_required("read")
 def calendar(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     found = period_service.calendar(row)
     wanted = request.args.get("control", "")
     detail = next((r for r in found.rows if r.control.ref == wanted), None)
@@ -92,7 +90,7 @@ def calendar(assessment_id: int) -> ResponseReturnValue:
 @bp.post("/calendar/daily-mode")
 @permission_required("edit")
 def set_daily_mode(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     form = DailyModeForm()
     period_service.set_daily_mode(row, form.daily_mode.data or "")
     flash("Daily controls are counted again.", "success")
@@ -129,7 +127,7 @@ def _populations_page(
 @bp.get("/populations")
 @permission_required("read")
 def populations(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     period_service.period_of(row)
     return _populations_page(row, _population_form(row, formdata=None))
 
@@ -146,7 +144,7 @@ def _source(form: PopulationForm | ConfirmPopulationForm) -> Source:
 @bp.post("/populations/preview")
 @permission_required("edit")
 def preview_population(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     form = _population_form(row)
     if not form.validate():
         return _populations_page(row, form, 422)
@@ -167,7 +165,7 @@ def preview_population(assessment_id: int) -> ResponseReturnValue:
     except InvalidInput as exc:
         apply_problems(form, exc.problems)
         return _populations_page(row, form, 422)
-    token = population_service.stash(_evidence_dir(), row, stream, filename)
+    token = population_service.stash(evidence_dir(), row, stream, filename)
     confirm = ConfirmPopulationForm(
         formdata=None,
         control=form.control.data,
@@ -187,10 +185,10 @@ def preview_population(assessment_id: int) -> ResponseReturnValue:
 @bp.post("/populations/confirm")
 @permission_required("edit")
 def confirm_population(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     form = ConfirmPopulationForm()
     try:
-        path = population_service.stashed(_evidence_dir(), row, form.token.data or "")
+        path = population_service.stashed(evidence_dir(), row, form.token.data or "")
         with path.open("rb") as handle:
             preview = population_service.preview(
                 row, form.control.data or "", handle, form.filename.data or path.name
@@ -218,7 +216,7 @@ def confirm_population(assessment_id: int) -> ResponseReturnValue:
 @bp.post("/populations/empty")
 @permission_required("edit")
 def empty_population(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     form = EmptyPopulationForm()
     if not form.validate():
         flash("Name the source system to record an empty population.", "error")
@@ -254,13 +252,13 @@ def _samples_page(
 @bp.get("/samples")
 @permission_required("read")
 def samples(assessment_id: int) -> ResponseReturnValue:
-    return _samples_page(_assessment(assessment_id))
+    return _samples_page(assessment_for(assessment_id))
 
 
 @bp.post("/samples/table")
 @permission_required("edit")
 def set_table(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     form = TableForm()
     if not form.validate():
         return _samples_page(row, form, 422)
@@ -276,7 +274,7 @@ def set_table(assessment_id: int) -> ResponseReturnValue:
 @bp.post("/samples/table/shipped")
 @permission_required("edit")
 def use_shipped_table(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     table = period_service.set_table(row, None)
     flash(f"Samples are now sized by {table.name}.", "success")
     return redirect(url_for("period.samples", assessment_id=row.id))
@@ -285,7 +283,7 @@ def use_shipped_table(assessment_id: int) -> ResponseReturnValue:
 @bp.post("/samples/options")
 @permission_required("edit")
 def control_options(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     form = ControlOptionsForm()
     if not form.validate():
         flash("Choose a control.", "error")
@@ -301,7 +299,7 @@ def control_options(assessment_id: int) -> ResponseReturnValue:
 @bp.post("/samples/draw")
 @permission_required("edit")
 def draw(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
+    row = assessment_for(assessment_id)
     form = DrawForm()
     if not form.validate():
         flash("Choose a control to draw.", "error")
@@ -312,135 +310,3 @@ def draw(assessment_id: int) -> ResponseReturnValue:
     else:
         flash(f"{form.control.data}: the inputs are unchanged; the current draw stands.", "success")
     return redirect(url_for("period.samples", assessment_id=row.id, _anchor=form.control.data))
-
-
-# --- evidence -------------------------------------------------------------------------------
-
-
-def _evidence_form(row: Assessment, **kwargs: object) -> EvidenceForm:
-    form = EvidenceForm(**kwargs)  # type: ignore[arg-type]
-    form.control.choices = choices(
-        (s.ref, f"{s.ref} {s.control.title} ({s.frequency})") for s in period_service.selected(row)
-    )
-    return form
-
-
-def _evidence_page(row: Assessment, form: EvidenceForm, status: int = 200) -> ResponseReturnValue:
-    rows = evidence_service.listing(row)
-    return render_template(
-        "period/evidence.html",
-        assessment=row,
-        form=form,
-        evidence=rows,
-        outside={e.id for e in rows if evidence_service.outside_window(e)},
-        label=evidence_service.target_label,
-        max_mb=current_app.config["RISKAPP_EVIDENCE_MAX_BYTES"] // (1024 * 1024),
-    ), status
-
-
-@bp.get("/evidence")
-@permission_required("read")
-def evidence(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
-    period_service.period_of(row)
-    prefill = {k: request.args.get(k) for k in ("control", "item") if request.args.get(k)}
-    occurrence = request.args.get("occurrence", "")
-    form = _evidence_form(row, formdata=None, **prefill)
-    if occurrence.isdigit():
-        form.occurrence.data = int(occurrence)
-    return _evidence_page(row, form)
-
-
-@bp.post("/evidence")
-@permission_required("edit")
-def add_evidence(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
-    form = _evidence_form(row)
-    if not form.validate():
-        return _evidence_page(row, form, 422)
-    upload = request.files.get("file")
-    has_file = upload is not None and bool(upload.filename)
-    if has_file == bool(form.url.data):
-        form.file.errors = ["Choose a file, or give a link (one of the two)."]
-        return _evidence_page(row, form, 422)
-    if (form.occurrence.data is None) == (not form.item.data):
-        form.occurrence.errors = [
-            "Give an occurrence number or a sampled item id (one of the two)."
-        ]
-        return _evidence_page(row, form, 422)
-    target = evidence_service.Target(form.control.data, form.occurrence.data, form.item.data or "")
-    details = evidence_service.Details(
-        form.effective_date.data, form.collected_by.data or "", form.note.data or ""
-    )
-    try:
-        if has_file:
-            assert upload is not None
-            added = evidence_service.attach_file(
-                row,
-                target,
-                upload.stream,
-                upload.filename or "evidence",
-                details,
-                root=_evidence_dir(),
-                max_bytes=current_app.config["RISKAPP_EVIDENCE_MAX_BYTES"],
-            )
-        else:
-            added = evidence_service.attach_link(row, target, form.url.data or "", details)
-    except InvalidInput as exc:
-        apply_problems(form, exc.problems)
-        return _evidence_page(row, form, 422)
-    except UploadRejected as exc:
-        form.file.errors = [str(exc)]
-        return _evidence_page(row, form, 413 if exc.too_large else 422)
-    note = (
-        " Its effective date is outside the window it proves."
-        if (evidence_service.outside_window(added))
-        else ""
-    )
-    flash(f"Evidence {added.id} is attached to {added.control.ref}.{note}", "success")
-    return redirect(url_for("period.evidence", assessment_id=row.id))
-
-
-@bp.get("/evidence/<int:evidence_id>/download")
-@permission_required("read")
-def download_evidence(assessment_id: int, evidence_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
-    found = evidence_service.get(current_org_id(), row.id, evidence_id)
-    path = evidence_service.file_path(found, _evidence_dir())
-    response = send_file(
-        path,
-        mimetype=found.media_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=found.filename,
-        max_age=0,
-        conditional=False,
-        etag=False,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
-@bp.post("/evidence/<int:evidence_id>/delete")
-@permission_required("edit")
-def delete_evidence(assessment_id: int, evidence_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
-    found = evidence_service.get(current_org_id(), row.id, evidence_id)
-    evidence_service.hide(found)
-    flash(f"Evidence {found.id} is deleted from view; it is kept in the audit trail.", "success")
-    return redirect(url_for("period.evidence", assessment_id=row.id))
-
-
-@bp.get("/package")
-@permission_required("export")
-def package(assessment_id: int) -> ResponseReturnValue:
-    row = _assessment(assessment_id)
-    period_service.period_of(row)
-    plan = evidence_service.package_plan(row)  # read now: the stream touches only files
-    response = Response(
-        evidence_service.stream_package(plan, _evidence_dir()), mimetype="application/zip"
-    )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{evidence_service.package_name(row)}"'
-    )
-    return response
