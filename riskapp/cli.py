@@ -2,46 +2,26 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
+from .cli_period import period_group
+from .cli_support import in_transaction
 from .domain.accounts.roles import ROLES
 from .domain.errors import InvalidInput, LibraryInvalid, NotFound
-from .extensions import db
 from .services import accounts as account_service
 from .services import coverage as coverage_service
 from .services import demo as demo_service
 from .services import exports as export_service
 from .services import library as library_service
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def in_transaction(fn: F) -> F:
-    """Run a command in the app context, then commit its work once, or roll it all back."""
-
-    @with_appcontext
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            result = fn(*args, **kwargs)
-        except BaseException:
-            db.session.rollback()
-            raise
-        db.session.commit()
-        return result
-
-    return cast(F, wrapper)
 
 
 def _progress(message: str) -> None:
@@ -359,6 +339,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(export_group)
     app.cli.add_command(coverage_command)
     app.cli.add_command(user_group)
+    app.cli.add_command(period_group)
 
 
 def _create_app() -> Flask:

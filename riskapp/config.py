@@ -42,6 +42,15 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off")
 
 
+EVIDENCE_MAX_BYTES = 25 * 1024 * 1024
+
+
+def env_bytes(name: str, default: int) -> int:
+    """Read a size in bytes from the environment; unset, empty or not a number: `default`."""
+    value = (os.environ.get(name) or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default
+
+
 def settings_from_env(instance_path: Path) -> dict[str, Any]:
     """Return the Flask settings that come from the environment.
 
@@ -51,6 +60,9 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
     X-Forwarded-For/-Proto/-Host headers (werkzeug's ProxyFix), so that HTTPS
     and the client address are seen as the proxy saw them: set it only when a
     proxy that sets those headers stands in front of the app.
+    RISKAPP_EVIDENCE_DIR (default: `evidence` in the instance folder) holds the
+    Type 2 evidence files, by SHA-256; RISKAPP_EVIDENCE_MAX_BYTES (default 25 MB)
+    is the largest evidence file accepted.
     SESSION_COOKIE_SECURE forces the Secure flag even on plain HTTP requests;
     without it the flag is set whenever the request came over HTTPS.
     """
@@ -65,6 +77,10 @@ def settings_from_env(instance_path: Path) -> dict[str, Any]:
         "RISKAPP_BEHIND_PROXY": env_flag("RISKAPP_BEHIND_PROXY", False),
         "SESSION_COOKIE_SECURE": env_flag("SESSION_COOKIE_SECURE", False),
         "RISKAPP_LOG_LEVEL": os.environ.get("RISKAPP_LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        "RISKAPP_EVIDENCE_DIR": os.path.abspath(
+            os.environ.get("RISKAPP_EVIDENCE_DIR") or str(instance_path / "evidence")
+        ),
+        "RISKAPP_EVIDENCE_MAX_BYTES": env_bytes("RISKAPP_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES),
     }
 
 

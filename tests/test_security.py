@@ -63,6 +63,29 @@ SCOPED: dict[str, Target] = {
     "exports.policies": lambda w: {"assessment_id": w.assessment_a.id},
     "exports.policy": lambda w: {"assessment_id": w.assessment_a.id, "ref": "POL-ONE"},
     **{
+        f"period.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
+        for endpoint in (
+            "calendar",
+            "populations",
+            "preview_population",
+            "confirm_population",
+            "empty_population",
+            "samples",
+            "draw",
+            "evidence",
+            "add_evidence",
+            "package",
+            "set_daily_mode",
+            "set_table",
+            "use_shipped_table",
+            "control_options",
+        )
+    },
+    # A's assessment with an evidence id: the assessment's scoping answers first; a real
+    # evidence of A is tried in tests/period/test_period_web.py
+    "period.download_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
+    "period.delete_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
+    **{
         f"wizard.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
         for endpoint in (
             "scope",
@@ -113,6 +136,11 @@ CHANGES: dict[str, dict[str, str]] = {
     "wizard.set_aside": {"criterion": "T1.2", "kind": "not_applicable", "reason": "Taken over"},
     "vendors.edit": {"name": "Taken over", "data": "none", "criticality": "low"},
     "vendors.add_cuec": {"description": "Taken over", "control_ref": "CTL-01"},
+    "period.draw": {"control": "CTL-01"},
+    "period.control_options": {"control": "CTL-01", "census": "y"},
+    "period.set_daily_mode": {"daily_mode": "every-day"},
+    "period.set_table": {"table": "periodic: {monthly: 9}\nbands: [{up_to: null, size: 9}]"},
+    "period.empty_population": {"control": "CTL-01", "source_system": "HR"},
     "wizard.add_custom_risk": {
         "title": "x",
         "threat": "x",

@@ -25,6 +25,10 @@ KIND_LABELS: dict[str, str] = {
     "vendor_report": "Vendor assurance report",
     "vendor_cuec": "Vendor user-entity control",
     "criterion_exclusion": "Criterion not applicable or carved out",
+    "period_settings": "Period settings",
+    "population": "Population",
+    "sample": "Sample",
+    "evidence": "Evidence",
 }
 
 

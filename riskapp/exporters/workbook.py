@@ -24,6 +24,7 @@ from ..domain.assessment.selection import EdgeIndex, selected_controls
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage
 from ..domain.evidence.plan import EVIDENCE_STATUSES
 from ..domain.library.model import CONTROL_TYPES, FREQUENCIES, NATURES, Library
+from ..domain.period.export import PeriodExport
 from ..domain.textsafety import strip_xml_illegal
 from ._xlsx_sheets import (
     RiskLine,
@@ -46,6 +47,7 @@ from ._xlsx_style import (
     list_source,
     text_cell,
 )
+from .period_sheets import write_period_sheets
 
 LISTS_SHEET = "Lists"
 REPORT_TYPES = {"type1": "Type 1", "type2": "Type 2"}
@@ -77,11 +79,14 @@ def build_workbook(
     *,
     bands: Sequence[Band] = DEFAULT_BANDS,
     generated_at: datetime,
+    period: PeriodExport | None = None,
 ) -> bytes:
     """Return the assessment's workbook as .xlsx bytes.
 
     `library` is the library as read (the assessment's custom content is added
-    here); `coverage` is `compute_coverage(library, assessment)`.
+    here); `coverage` is `compute_coverage(library, assessment)`. `period`, for
+    a Type 2 assessment with a period, adds the sample-size table (credited),
+    the occurrences, populations, drawn samples and evidence on file.
     """
     merged = with_custom_content(library, assessment.custom)
     index = EdgeIndex.of(merged)
@@ -101,6 +106,8 @@ def build_workbook(
     lines = risk_lines(merged, assessment, selected, index, bands)
     write_risk_register(wb, lines, bands, source)
     evidence = write_evidence_plan(wb, merged, assessment, selected, index, source)
+    if period is not None:
+        write_period_sheets(wb, period)
     _write_lists(wb, lists)
     _write_summary(
         summary,

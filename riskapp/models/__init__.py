@@ -33,11 +33,18 @@ from .org import (
     SignInSession,
     User,
 )
+from .period import EVIDENCE_KINDS, Evidence, PeriodSettings, Population, PopulationItem, Sample
 from .throttle import RateCounter
 from .vendors import Vendor, VendorCuec, VendorReport
 
 __all__ = [
     "ApplicabilityTag",
+    "EVIDENCE_KINDS",
+    "Evidence",
+    "PeriodSettings",
+    "Population",
+    "PopulationItem",
+    "Sample",
     "IMPLEMENTATION_STATUSES",
     "Invitation",
     "REPORT_TYPES",

@@ -34,10 +34,14 @@ from ..models import (
     ControlRisk,
     Criterion,
     CriterionExclusion,
+    Evidence,
     Invitation,
     Membership,
     Organization,
+    PeriodSettings,
+    Population,
     Risk,
+    Sample,
     SelectedControl,
     System,
     User,
@@ -72,6 +76,10 @@ OBJECT_KINDS: dict[type, str] = {
     VendorReport: "vendor_report",
     VendorCuec: "vendor_cuec",
     CriterionExclusion: "criterion_exclusion",
+    PeriodSettings: "period_settings",
+    Population: "population",
+    Sample: "sample",
+    Evidence: "evidence",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)

@@ -23,10 +23,14 @@ from ..models import (
     ControlPolicy,
     ControlRisk,
     CriterionExclusion,
+    Evidence,
     Invitation,
     Membership,
     Organization,
+    PeriodSettings,
+    Population,
     Risk,
+    Sample,
     SelectedControl,
     System,
     Vendor,
@@ -49,6 +53,10 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     ControlEvidence,
     ControlPolicy,
     CriterionExclusion,
+    PeriodSettings,
+    Population,
+    Sample,
+    Evidence,
 )
 # Rows that belong to a vendor.
 UNDER_VENDOR: tuple[type, ...] = (VendorReport, VendorCuec)
@@ -73,6 +81,10 @@ KINDS: dict[type, str] = {
     Vendor: "vendor",
     VendorReport: "assurance report",
     VendorCuec: "user-entity control",
+    PeriodSettings: "period settings",
+    Population: "population",
+    Sample: "sample",
+    Evidence: "evidence",
 }
 
 

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..repository.assessments import get_assessment, to_assessment_data
 from ..repository.library import read_library
 from .organizations import organisation_bands
+from .period_export import period_export
 
 Progress = Callable[[str], None]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,6 +59,7 @@ def workbook_file(assessment_id: int, *, generated_at: datetime | None = None) -
         compute_coverage(library, data),
         bands=organisation_bands(data.settings),
         generated_at=generated_at or datetime.now(UTC),
+        period=period_export(get_assessment(db.session, assessment_id)),
     )
     return ExportFile(f"{_stem(data)}-workbook.xlsx", XLSX, content)
 

@@ -19,6 +19,8 @@ def register_web(app: Flask) -> None:
         library,
         main,
         organizations,
+        period,
+        period_evidence,
         requestlog,
         security,
         transactions,
@@ -42,4 +44,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(wizard.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(vendors.bp)
+    period_evidence.register_views()  # the Evidence step's views, on the period blueprint
+    app.register_blueprint(period.bp)
+    period.init_period(app)
     errors.register(app)

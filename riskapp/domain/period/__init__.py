@@ -1,0 +1,1 @@
+"""The Type 2 period: occurrences, populations, sample sizes, reproducible draws, evidence."""
