@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -118,6 +118,6 @@ def splice(content: bytes, streams: Mapping[str, StreamedRows]) -> bytes:
             part.compress_type = zipfile.ZIP_DEFLATED
             with target.open(part, "w", force_zip64=True) as handle:
                 handle.write(head)
-                stream.write_to(handle)
+                stream.write_to(cast(BinaryIO, handle))
                 handle.write(SHEET_DATA_END + tail)
     return out.getvalue()

@@ -94,11 +94,11 @@ class EdgeIndex:
         index = cls()
         for edge in dict.fromkeys(library.satisfies):
             index.satisfies[edge.control].append(edge)
-        for edge in dict.fromkeys(library.mitigates):
-            index.mitigates[edge.control].append(edge)
-            index.mitigated_by[edge.risk].append(edge)
-        for edge in dict.fromkeys(library.evidenced_by):
-            index.evidence[edge.control].append(edge.evidence)
-        for edge in dict.fromkeys(library.documented_in):
-            index.policies[edge.control].append(edge)
+        for mitigation in dict.fromkeys(library.mitigates):
+            index.mitigates[mitigation.control].append(mitigation)
+            index.mitigated_by[mitigation.risk].append(mitigation)
+        for evidenced in dict.fromkeys(library.evidenced_by):
+            index.evidence[evidenced.control].append(evidenced.evidence)
+        for documented in dict.fromkeys(library.documented_in):
+            index.policies[documented.control].append(documented)
         return index

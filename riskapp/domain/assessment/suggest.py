@@ -48,11 +48,11 @@ def suggest_controls(
             mitigated[edge.control].append(edge.risk)
     criteria: dict[str, list[str]] = defaultdict(list)
     primary: dict[str, list[str]] = defaultdict(list)
-    for edge in (*library.satisfies, *assessment.custom.satisfies):
-        if edge.control in mitigated and (edge.framework, edge.criterion) in scope:
-            criteria[edge.control].append(edge.criterion)
-            if edge.strength == "primary":
-                primary[edge.control].append(edge.criterion)
+    for sat in (*library.satisfies, *assessment.custom.satisfies):
+        if sat.control in mitigated and (sat.framework, sat.criterion) in scope:
+            criteria[sat.control].append(sat.criterion)
+            if sat.strength == "primary":
+                primary[sat.control].append(sat.criterion)
     controls = {**library.controls, **{c.ref: c for c in assessment.custom.controls}}
     order = {ref: i for i, ref in enumerate(controls)}
     chosen = {c.ref for c in assessment.controls}

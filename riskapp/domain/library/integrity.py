@@ -68,8 +68,8 @@ def find_violations(library: Library) -> Violations:
         if edge.strength == "primary":
             primary_per_criterion[key].add(edge.control)
     controls_per_risk: dict[str, set[str]] = defaultdict(set)
-    for edge in library.mitigates:
-        controls_per_risk[edge.risk].add(edge.control)
+    for mitigation in library.mitigates:
+        controls_per_risk[mitigation.risk].add(mitigation.control)
     with_criteria = {e.control for e in library.satisfies}
     with_risks = {e.control for e in library.mitigates}
     with_evidence = {e.control for e in library.evidenced_by}

@@ -144,7 +144,7 @@ def table_from_data(data: object, *, name: str = "") -> SampleSizeTable:
             if size != ALL and (not isinstance(size, int) or size < 1):
                 problems[f"bands.{i}.size"] = f"must be a whole number or {ALL!r}, got {size!r}"
                 continue
-            bands.append(Band(up_to, None if size == ALL else size))
+            bands.append(Band(up_to, None if size == ALL else int(size)))
             previous = up_to if up_to is not None else previous
         last = bands_raw[-1]
         if not isinstance(last, dict) or last.get("up_to") is not None:
