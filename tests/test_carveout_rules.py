@@ -133,8 +133,14 @@ def test_a_carve_out_flags_the_monitoring_controls_while_unselected() -> None:
     assert "VND-03" not in monitoring_to_select(chosen, library)
 
 
-def _vendor(name: str, service: str = "", systems: str = "") -> SimpleNamespace:
-    return SimpleNamespace(name=name, service=service, systems=systems)
+def _vendor(
+    name: str, service: str = "", systems: tuple[SimpleNamespace, ...] = ()
+) -> SimpleNamespace:
+    return SimpleNamespace(name=name, service=service, provided_systems=list(systems))
+
+
+def _system(name: str, kind: str = "other", roles: tuple[str, ...] = ()) -> SimpleNamespace:
+    return SimpleNamespace(name=name, kind=kind, roles=roles)
 
 
 def test_no_office_proposes_carving_cc64_out_to_the_cloud_provider() -> None:
@@ -153,3 +159,12 @@ def test_the_cloud_provider_is_the_named_vendor_else_one_that_hosts() -> None:
     assert cloud_vendor(vendors, {"cloud_provider": "AWS"}).name == "Hetzner"
     assert cloud_vendor(vendors, {"cloud_provider": "slack"}).name == "Slack"
     assert cloud_vendor([_vendor("Slack", "Chat")], {}) is None
+
+
+def test_the_vendor_providing_the_cloud_provider_system_comes_first() -> None:
+    hosting = _vendor("Hetzner", "Cloud hosting")
+    linked = _vendor("Amazon", "Retail", (_system("AWS", "cloud-provider", ("cloud_provider",)),))
+    kind_only = _vendor("Render", "PaaS", (_system("Render apps", "cloud-provider"),))
+    assert cloud_vendor([hosting, kind_only, linked], {"cloud_provider": "AWS"}) is linked
+    assert cloud_vendor([hosting, kind_only], {}) is kind_only
+    assert cloud_vendor([hosting], {}) is hosting

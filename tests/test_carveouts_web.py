@@ -42,7 +42,7 @@ def _vendor_form(year: int, **extra: str) -> dict[str, str]:
     return {
         "name": "Amazon Web Services",
         "service": "Cloud hosting of production",
-        "systems": "AWS production account",
+        "systems": "AWS",  # the demo inventory's system that fills {cloud_provider}
         "data": "restricted-personal",
         "criticality": "critical",
         "contingency_plan": "Restore from cross-region backups into a second region.",

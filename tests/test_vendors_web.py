@@ -209,3 +209,46 @@ def test_viewers_read_the_register_but_cannot_change_it(
     response = auth.post("/vendors/new", _form(), token_from="/vendors/")
     assert response.status_code == 403 and _vendors() == []
     assert client.post("/vendors/new", data=_form()).status_code == 400  # no CSRF token
+
+
+def test_a_vendor_provides_inventory_systems_and_follows_their_renames(
+    client, auth: AuthActions, two_orgs: TwoOrgs
+) -> None:
+    from riskapp.domain.inventory.model import SystemEntry
+    from riskapp.services import inventory
+
+    aws = inventory.save_system(
+        two_orgs.a.id, SystemEntry(name="AWS", kind="cloud-provider", roles=("cloud_provider",))
+    )
+    inventory.save_system(two_orgs.b.id, SystemEntry(name="Beta's own", kind="other"))
+    db.session.commit()
+    auth.sign_in(two_orgs.owner_a.user.email)
+    page = client.get("/vendors/new").get_data(as_text=True)
+    assert '<option value="AWS">AWS</option>' in page and "Beta&#39;s own" not in page
+    refused = auth.post("/vendors/new", _form(systems="Beta's own"), token_from="/vendors/new")
+    assert refused.status_code == 422 and _vendors() == []
+    saved = auth.post("/vendors/new", _form(systems="AWS"), token_from="/vendors/new")
+    assert saved.status_code == 302
+    [vendor] = _vendors()
+    assert [s.id for s in vendor.provided_systems] == [aws.id]
+    inventory.save_system(
+        two_orgs.a.id,
+        SystemEntry(
+            name="AWS (eu-west-1)", kind="cloud-provider", roles=("cloud_provider",), id=aws.id
+        ),
+    )
+    db.session.commit()
+    exported = client.get("/vendors/export.csv").get_data(as_text=True)
+    assert "AWS (eu-west-1)" in exported  # the link follows the system, not its old name
+
+
+def test_a_csv_naming_a_system_outside_the_inventory_is_refused_by_line(
+    client, auth: AuthActions, two_orgs: TwoOrgs
+) -> None:
+    auth.sign_in(two_orgs.owner_a.user.email)
+    body = "\r\n".join([",".join(HEADER), _row("Good Co"), _row("Cloud Co", systems="Nowhere")])
+    response = _upload(auth, body.encode())
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "line 3, systems" in page and "Not in your system inventory: Nowhere" in page
+    assert _vendors() == []

@@ -13,13 +13,21 @@ from ..domain.vendors.register import (
     DATA_CLASSES,
     MAX_NAME,
     MAX_SERVICE,
-    MAX_SYSTEMS,
 )
 from ..extensions import db
 from .base import utcnow
+from .inventory import System
 
 MAX_CUEC = 1000
 MAX_CONTROL_REF = 40
+
+# Which of the organisation's inventory systems each vendor provides or runs.
+vendor_system = sa.Table(
+    "vendor_system",
+    db.metadata,
+    sa.Column("vendor_id", sa.ForeignKey("vendor.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("system_id", sa.ForeignKey("system.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class Vendor(db.Model):
@@ -39,8 +47,6 @@ class Vendor(db.Model):
     )
     name: Mapped[str] = mapped_column(sa.String(MAX_NAME))
     service: Mapped[str] = mapped_column(sa.String(MAX_SERVICE), default="")
-    # TODO(inventory): link to inventory systems once the System model is merged
-    systems: Mapped[str] = mapped_column(sa.String(MAX_SYSTEMS), default="")
     data_shared: Mapped[str] = mapped_column(sa.String(30), default="none")
     criticality: Mapped[str] = mapped_column(sa.String(20), default="low")
     tier_override: Mapped[int | None]
@@ -54,6 +60,9 @@ class Vendor(db.Model):
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
+    provided_systems: Mapped[list[System]] = relationship(
+        secondary=vendor_system, order_by="System.name"
+    )
     report: Mapped[VendorReport | None] = relationship(
         back_populates="vendor", cascade="all, delete-orphan", passive_deletes=True
     )

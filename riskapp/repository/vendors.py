@@ -48,7 +48,7 @@ def to_record(vendor: Vendor) -> VendorRecord:
         facts=VendorFacts(
             name=vendor.name,
             service=vendor.service,
-            systems=vendor.systems,
+            systems="; ".join(s.name for s in vendor.provided_systems),
             data=vendor.data_shared,
             criticality=vendor.criticality,
             tier_override=vendor.tier_override,

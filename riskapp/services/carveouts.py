@@ -124,17 +124,24 @@ def _vendor(organization_id: int, raw: str) -> Vendor | None:
 def cloud_vendor(vendors: list[Vendor], settings: Mapping[str, object]) -> Vendor | None:
     """Return the vendor that is the cloud provider, or None.
 
-    It is the vendor named like the organisation's `cloud_provider` setting
-    (ignoring case), else the first whose service or systems mention cloud,
-    hosting, infrastructure or a data centre.
+    In this order: the vendor that provides the inventory system filling
+    `{cloud_provider}`; a vendor named like that system (ignoring case); the
+    first that provides a system of kind "cloud provider"; the first whose
+    service or systems mention cloud, hosting, infrastructure or a data centre.
     """
+    for v in vendors:
+        if any("cloud_provider" in (s.roles or ()) for s in v.provided_systems):
+            return v
     named = str(settings.get("cloud_provider") or "").strip().casefold()
     if named:
         for v in vendors:
             if v.name.casefold() == named or named in v.name.casefold():
                 return v
     for v in vendors:
-        text = f"{v.service} {v.systems}".casefold()
+        if any(s.kind == "cloud-provider" for s in v.provided_systems):
+            return v
+    for v in vendors:
+        text = " ".join([v.service, *(s.name for s in v.provided_systems)]).casefold()
         if any(word in text for word in CLOUD_WORDS):
             return v
     return None

@@ -21,11 +21,12 @@ from ..domain.vendors.register import (
     is_overdue,
     next_due,
 )
-from ..domain.vendors.validation import VendorRecord, check_vendor, clean
+from ..domain.vendors.validation import VendorRecord, check_vendor, clean, system_names
 from ..extensions import db
-from ..models import Assessment, Vendor, VendorCuec, VendorReport
+from ..models import Assessment, System, Vendor, VendorCuec, VendorReport
 from ..models.base import utcnow
 from ..models.vendors import MAX_CONTROL_REF, MAX_CUEC
+from ..repository import inventory as inventory_repo
 from ..repository import library as library_repo
 from ..repository import vendors as repo
 from ..repository.scoping import get_owned
@@ -136,7 +137,7 @@ def _apply(vendor: Vendor, record: VendorRecord) -> None:
     f, r = record.facts, record.report
     vendor.name = f.name
     vendor.service = f.service
-    vendor.systems = f.systems
+    vendor.provided_systems = _systems_named(vendor.organization_id, system_names(f.systems))
     vendor.data_shared = f.data
     vendor.criticality = f.criticality
     vendor.tier_override = f.tier_override
@@ -153,10 +154,25 @@ def _apply(vendor: Vendor, record: VendorRecord) -> None:
     vendor.report = report
 
 
+def _active_systems(organization_id: int) -> list[System]:
+    return [s for s in inventory_repo.systems(db.session, organization_id) if not s.retired]
+
+
+def _systems_named(organization_id: int, names: list[str]) -> list[System]:
+    """Return the organisation's active systems with these names (checked beforehand)."""
+    by_name = {s.name.casefold(): s for s in _active_systems(organization_id)}
+    return [by_name[n.casefold()] for n in names if n.casefold() in by_name]
+
+
+def system_choices(organization_id: int) -> list[str]:
+    """Return the names of the systems a vendor may be said to provide: the active inventory."""
+    return [s.name for s in _active_systems(organization_id)]
+
+
 def _checked(
     organization_id: int, raw: Mapping[str, object], vendor_id: int | None
 ) -> VendorRecord:
-    record, problems = check_vendor(raw)
+    record, problems = check_vendor(raw, system_choices(organization_id))
     if record is not None:
         same = repo.vendor_named(db.session, organization_id, record.facts.name)
         if same is not None and same.id != vendor_id:
@@ -169,7 +185,7 @@ def _checked(
 def create(organization_id: int, raw: Mapping[str, object]) -> Vendor:
     """Add a vendor from its fields (named as the CSV header)."""
     record = _checked(organization_id, raw, None)
-    vendor = Vendor(organization_id=organization_id)
+    vendor = Vendor(organization_id=organization_id, provided_systems=[])
     _apply(vendor, record)
     db.session.add(vendor)
     db.session.flush()
@@ -252,14 +268,14 @@ def import_csv(organization_id: int, data: bytes) -> tuple[int, int]:
 
     The whole file is checked first; any problem raises CsvRefused and nothing is written.
     """
-    records, problems = read_vendors(data)
+    records, problems = read_vendors(data, system_choices(organization_id))
     if problems:
         raise CsvRefused(problems)
     added = updated = 0
     for record in records:
         vendor = repo.vendor_named(db.session, organization_id, record.facts.name)
         if vendor is None:
-            vendor = Vendor(organization_id=organization_id)
+            vendor = Vendor(organization_id=organization_id, provided_systems=[])
             db.session.add(vendor)
             added += 1
         else:

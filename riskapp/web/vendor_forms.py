@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..domain.vendors.assurance import REPORT_KINDS, REPORT_LABELS
@@ -19,7 +19,6 @@ from ..domain.vendors.register import (
     MAX_NAME,
     MAX_REASON,
     MAX_SERVICE,
-    MAX_SYSTEMS,
     MAX_TEXT,
     REVIEW_MONTHS,
 )
@@ -69,11 +68,11 @@ class VendorForm(FlaskForm):
         render_kw={"maxlength": MAX_NAME},
     )
     service = _text("Service", MAX_SERVICE, "What the vendor does for you.")
-    systems = _text(
+    systems = SelectMultipleField(
         "Systems it provides",
-        MAX_SYSTEMS,
-        "The systems of yours this vendor runs or provides, e.g. 'AWS: production hosting'.",
-        area=True,
+        choices=[],
+        description="The systems of your inventory this vendor runs or provides (hold Ctrl or "
+        "Cmd to choose several). A system not listed is added on the Systems page first.",
     )
     data = SelectField("Data shared (highest classification)", choices=DATA_CHOICES)
     criticality = SelectField(

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from wtforms import SelectField
 
 from ..domain.errors import InvalidInput, UploadRejected
+from ..domain.vendors.validation import system_names
 from ..exporters.filenames import slugify
 from ..models import Vendor
 from ..services import vendors as service
@@ -73,6 +74,13 @@ def index() -> ResponseReturnValue:
     return _index_page(VendorImportForm(formdata=None), [])
 
 
+def _vendor_form(**kwargs: object) -> VendorForm:
+    """Return the vendor form with the organisation's inventory systems to choose from."""
+    form = VendorForm(**kwargs)
+    form.systems.choices = [(name, name) for name in service.system_choices(current_org_id())]
+    return form
+
+
 def _form_page(
     form: VendorForm, vendor: Vendor | None, status: int = 200, cuec_form: CuecForm | None = None
 ) -> ResponseReturnValue:
@@ -95,7 +103,7 @@ def _form_page(
 @permission_required("read")
 def new() -> ResponseReturnValue:
     if request.method == "GET":
-        return _form_page(VendorForm(formdata=None), None)
+        return _form_page(_vendor_form(formdata=None), None)
     return _save(None)
 
 
@@ -105,19 +113,21 @@ def edit(vendor_id: int) -> ResponseReturnValue:
     vendor = service.get(current_org_id(), vendor_id)
     if request.method == "GET":
         data = _data_of(service.record_of(vendor))
-        return _form_page(VendorForm(formdata=None, data=data), vendor)
+        return _form_page(_vendor_form(formdata=None, data=data), vendor)
     return _save(vendor)
 
 
 @permission_required("edit")
 def _save(vendor: Vendor | None) -> ResponseReturnValue:
-    form = VendorForm()
+    form = _vendor_form()
     if form.validate_on_submit():
+        raw = {key: request.form.get(key, "") for key in request.form}
+        raw["systems"] = "; ".join(form.systems.data or [])
         try:
             if vendor is None:
-                saved = service.create(current_org_id(), request.form)
+                saved = service.create(current_org_id(), raw)
             else:
-                saved = service.update(current_org_id(), vendor.id, request.form)
+                saved = service.update(current_org_id(), vendor.id, raw)
         except InvalidInput as exc:
             apply_problems(form, exc.problems)
         else:
@@ -161,7 +171,7 @@ def add_cuec(vendor_id: int) -> ResponseReturnValue:
             flash(f"User-entity control mapped to {cuec.control_ref}.", "success")
             return redirect(url_for("vendors.edit", vendor_id=vendor.id, _anchor="cuecs"))
     data = _data_of(service.record_of(vendor))
-    return _form_page(VendorForm(formdata=None, data=data), vendor, 422, cuec_form=form)
+    return _form_page(_vendor_form(formdata=None, data=data), vendor, 422, cuec_form=form)
 
 
 def _data_of(record: service.VendorRecord) -> dict[str, str]:
@@ -169,7 +179,7 @@ def _data_of(record: service.VendorRecord) -> dict[str, str]:
     return {
         "name": f.name,
         "service": f.service,
-        "systems": f.systems,
+        "systems": system_names(f.systems),
         "data": f.data,
         "criticality": f.criticality,
         "tier_override": str(f.tier_override or ""),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from ..textsafety import spreadsheet_text
@@ -64,8 +64,13 @@ def _formula(value: str) -> bool:
     return value.strip().startswith(FORMULA_CELL)
 
 
-def read_vendors(data: bytes) -> tuple[list[VendorRecord], list[CsvProblem]]:
-    """Return every row as a checked vendor, or the problems that refuse the file."""
+def read_vendors(
+    data: bytes, known_systems: Collection[str] | None = None
+) -> tuple[list[VendorRecord], list[CsvProblem]]:
+    """Return every row as a checked vendor, or the problems that refuse the file.
+
+    `known_systems` are the inventory's system names the `systems` column may list.
+    """
     text = _text(data)
     if text is None:
         return [], [CsvProblem(0, "", "This is not a UTF-8 text CSV file (binary content found).")]
@@ -125,7 +130,7 @@ def read_vendors(data: bytes) -> tuple[list[VendorRecord], list[CsvProblem]]:
                 )
             if long or formulas:
                 continue
-            record, found = check_vendor(values)
+            record, found = check_vendor(values, known_systems)
             problems += [CsvProblem(line, key, message) for key, message in found.items()]
             if record is None:
                 continue

@@ -7,7 +7,7 @@ column's length, and every problem is reported against the field it concerns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,8 +72,25 @@ def _date(raw: str, field: str, problems: dict[str, str]) -> date | None:
         return None
 
 
-def check_vendor(raw: Mapping[str, object]) -> tuple[VendorRecord | None, dict[str, str]]:
-    """Return the checked vendor and no problems, or None and field → message."""
+def system_names(text: str) -> list[str]:
+    """Split a list of system names ("AWS; GitHub", one per line also works), without repeats."""
+    seen: dict[str, str] = {}
+    for part in text.replace("\n", ";").split(";"):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen[name.casefold()] = name
+    return list(seen.values())
+
+
+def check_vendor(
+    raw: Mapping[str, object], known_systems: Collection[str] | None = None
+) -> tuple[VendorRecord | None, dict[str, str]]:
+    """Return the checked vendor and no problems, or None and field → message.
+
+    With `known_systems` (the organisation's inventory, by name), every system the
+    vendor provides must be one of them; the names are then written as the
+    inventory spells them.
+    """
     problems: dict[str, str] = {}
     text = {key: clean(raw.get(key)) for key in (*TEXT_FIELDS, *DATE_FIELDS, *CHOICE_FIELDS)}
     text["tier_override"] = clean(raw.get("tier_override"))
@@ -84,6 +101,16 @@ def check_vendor(raw: Mapping[str, object]) -> tuple[VendorRecord | None, dict[s
             )
     if not text["name"]:
         problems["name"] = "Name the vendor."
+    if known_systems is not None and "systems" not in problems:
+        spelled = {name.casefold(): name for name in known_systems}
+        wanted = system_names(text["systems"])
+        unknown = [name for name in wanted if name.casefold() not in spelled]
+        if unknown:
+            problems["systems"] = (
+                f"Not in your system inventory: {', '.join(unknown)}. Add them there first, "
+                "or leave them out."
+            )
+        text["systems"] = "; ".join(spelled.get(n.casefold(), n) for n in wanted)
     for key, allowed in CHOICE_FIELDS.items():
         if not text[key]:
             text[key] = {"data": "none", "criticality": "low", "report_kind": NO_REPORT}[key]
