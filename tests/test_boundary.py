@@ -10,7 +10,7 @@ from flask import Flask
 from riskapp.extensions import db
 from riskapp.models import Assessment
 
-HUGE_IDS = ("99999999999999999999", "9223372036854775808")
+HUGE_IDS = ("99999999999999999999", "9223372036854775808", "2147483648")
 
 
 def _int_rules(app: Flask):
@@ -35,7 +35,7 @@ def test_every_id_route_answers_404_for_an_id_the_database_cannot_hold(
 
 
 def test_the_largest_id_the_database_holds_is_a_plain_404(signed_in_client) -> None:
-    assert signed_in_client.get("/assessments/9223372036854775807").status_code == 404
+    assert signed_in_client.get("/assessments/2147483647").status_code == 404
 
 
 def test_nul_and_control_characters_are_removed_before_anything_is_stored(
@@ -69,6 +69,8 @@ def test_the_id_pattern_matches_exactly_zero_to_the_bound() -> None:
         assert pattern.fullmatch(ok), ok
     for bad in ("9223372036854775808", "9999999999999999999", "10000000000000000000", "-1", "1a"):
         assert not pattern.fullmatch(bad), bad
+    ids = re.compile(digits_at_most(2**31 - 1))
+    assert ids.fullmatch("2147483647") and not ids.fullmatch("2147483648")
     small = re.compile(digits_at_most(305))
     assert [n for n in range(1000) if small.fullmatch(str(n))] == list(range(306))
 

@@ -12,9 +12,9 @@ from werkzeug.routing import IntegerConverter, Map
 
 from ..domain.textsafety import strip_xml_illegal
 
-# SQLite's INTEGER and PostgreSQL's BIGINT both stop here; SERIAL columns stop lower still,
-# but an id between the two simply finds nothing (404), where a larger one overflowed (500).
-LARGEST_ID = 2**63 - 1
+# Every id column is an Integer: PostgreSQL's int4 stops here (SQLite's INTEGER goes further),
+# so a larger id can name no row and must not reach a query, where it overflowed (500).
+LARGEST_ID = 2**31 - 1
 
 
 def digits_at_most(bound: int) -> str:
@@ -36,7 +36,7 @@ def digits_at_most(bound: int) -> str:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """An `int` URL part the database can compare: 0 to 2**63 - 1; anything else is a 404."""
+    """An `int` URL part the database can compare: 0 to 2**31 - 1; anything else is a 404."""
 
     # a larger number never matches, so no route of any method claims it: a plain 404
     regex = digits_at_most(LARGEST_ID)
