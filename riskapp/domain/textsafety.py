@@ -25,3 +25,11 @@ def neutralise_formula(text: str) -> str:
 def spreadsheet_text(value: object) -> str:
     """Return user text ready for a spreadsheet cell or CSV field: clean and inert."""
     return neutralise_formula(strip_xml_illegal("" if value is None else str(value)))
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_input(text: str | None) -> str:
+    """Return submitted text without NUL and other control characters (tab and newlines stay)."""
+    return _CONTROL.sub("", text or "")

@@ -16,7 +16,7 @@ from ..domain.errors import InvalidInput, SignInRejected, TooManyAttempts
 from ..extensions import db
 from ..models import Membership, Organization, User
 from ..repository import accounts as repo
-from ..repository.auditing import acting_as
+from ..repository.auditing import acting_as, clear_actor, set_actor
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -175,3 +175,18 @@ def create_user(
         db.session.add(Membership(user=user, organization=org, role=role))
         db.session.flush()
     return user, org, not matches
+
+
+def memberships_of(user_id: int) -> list[Membership]:
+    """Return a user's memberships, organisations loaded, by organisation name."""
+    return repo.memberships_of(db.session, user_id)
+
+
+def act_as(user_id: int | None, label: str) -> None:
+    """Attribute the changes flushed from now on to a user (None: the system)."""
+    set_actor(db.session, user_id, label)
+
+
+def stop_acting() -> None:
+    """Stop attributing changes to the user of the request that ends."""
+    clear_actor(db.session)

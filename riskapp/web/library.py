@@ -8,7 +8,7 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from ..domain.library.model import IMPACT_LEVELS, LIKELIHOOD_LEVELS
-from ..repository import catalog
+from ..services import catalog
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
