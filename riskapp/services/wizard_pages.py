@@ -27,6 +27,7 @@ from ..domain.library.model import (
     IMPACT_LEVELS,
     LIKELIHOOD_LEVELS,
     NATURES,
+    RISK_CATEGORIES,
     Library,
 )
 from ..domain.statements.quality import check_statement, summarise
@@ -99,7 +100,7 @@ def risks_page(row: Assessment) -> dict[str, Any]:
         "residual_points": [_effective(r["rating"], r["residual"]) for r in live],
         "likelihood_levels": LIKELIHOOD_LEVELS,
         "impact_levels": IMPACT_LEVELS,
-        "categories": sorted({r.category for r in library.risks.values()}),
+        "categories": RISK_CATEGORIES,
         "custom_risks": [r["risk"] for r in rows if r["custom"]],
     }
 
