@@ -113,7 +113,7 @@ def load_user(key: str) -> User | None:
     user_id, _, epoch = key.partition(".")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = repo.user_by_id(db.session, int(user_id))
     if user is None or not user.is_active or user.session_epoch != int(epoch):
         return None
     return user
