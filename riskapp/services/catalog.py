@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..domain.assessment.scoring import MAX_SCORE, inherent_score
 from ..repository.catalog import (
     control,
     controls,
@@ -18,6 +19,12 @@ from ..repository.catalog import (
     risks,
 )
 
+
+def risk_scores(likelihood: int, impact: int) -> tuple[int, int]:
+    """Return a risk's inherent score and the highest score there is."""
+    return inherent_score(likelihood, impact), MAX_SCORE
+
+
 __all__ = [
     "control",
     "controls",
@@ -32,4 +39,5 @@ __all__ = [
     "policy",
     "risk",
     "risks",
+    "risk_scores",
 ]

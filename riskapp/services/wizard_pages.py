@@ -51,12 +51,14 @@ def tag_keys() -> list[str]:
 
 
 def scope_page(row: Assessment) -> dict[str, Any]:
+    """Return what the scope step shows: the framework's categories."""
     library = _library()
     framework = library.frameworks[row.framework.slug]
     return {"categories": framework.categories}
 
 
 def profile_page(row: Assessment) -> dict[str, Any]:
+    """Return the profile questions with their answers and how many risks each proposes."""
     library = _library()
     counts = risks_per_question(library)
     answers = row.profile or {}
@@ -74,6 +76,7 @@ def _bands(row: Assessment) -> tuple:
 
 
 def risks_page(row: Assessment) -> dict[str, Any]:
+    """Return the rating rows, the heatmap points, the levels and the custom risks."""
     library = _library()
     data = to_assessment_data(db.session, row)
     residuals = assessment_residuals(library, data)
@@ -150,6 +153,7 @@ def _above_appetite(row: Assessment) -> list[Any]:
 
 
 def treatment_page(row: Assessment) -> dict[str, Any]:
+    """Return the risks above appetite and what each still lacks."""
     data = to_assessment_data(db.session, row)
     return {
         "rows": [
@@ -171,6 +175,7 @@ def save_treatments(row: Assessment, entries: Mapping[int, TreatmentInput]) -> d
 
 
 def controls_page(row: Assessment) -> dict[str, Any]:
+    """Return suggestions, residuals, the selection and the custom controls' choices."""
     library = _library()
     data = to_assessment_data(db.session, row)
     to_mitigate = [
@@ -265,6 +270,7 @@ def remove(row: Assessment, ref: str) -> None:
 
 
 def quality_page(row: Assessment) -> dict[str, Any]:
+    """Return each applicable selected statement's quality report and their summary."""
     settings = repo.organization_settings(db.session, row.organization_id) or {}
     systems = [v for v in settings.values() if isinstance(v, str)]
     selected = repo.selected_controls(db.session, row.id, applicable_only=True)

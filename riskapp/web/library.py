@@ -59,9 +59,13 @@ def risks() -> ResponseReturnValue:
 
 @bp.get("/risks/<ref>")
 def risk(ref: str) -> ResponseReturnValue:
+    row = catalog.risk(ref)
+    score, max_score = catalog.risk_scores(row.likelihood, row.impact)
     return render_template(
         "library/risk.html",
-        risk=catalog.risk(ref),
+        risk=row,
+        score=score,
+        max_score=max_score,
         likelihood_levels=LIKELIHOOD_LEVELS,
         impact_levels=IMPACT_LEVELS,
     )
