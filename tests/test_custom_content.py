@@ -79,6 +79,12 @@ def test_a_custom_risk_is_added_rated_edited_and_deleted(assessment, two_orgs) -
         db.session.expire_all()
         assert risk.title == "Readers fail open" and (risk.impact, rating.impact) == (5, 5)
 
+        rating.likelihood = 3  # re-rated on the risks table
+        wizard.edit_custom_risk(assessment, ref, CustomRiskInput(**{**vars(edited), "title": "R"}))
+        db.session.commit()
+        db.session.expire_all()
+        assert (risk.title, rating.likelihood) == ("R", 3)  # the wording changed, not the levels
+
         wizard.delete_custom_risk(assessment, ref)
         db.session.commit()
     assert (
@@ -86,7 +92,7 @@ def test_a_custom_risk_is_added_rated_edited_and_deleted(assessment, two_orgs) -
     )
     assert ref not in {r.risk.ref for r in db.session.scalars(sa.select(AssessedRisk))}
     actions = [action for action, _ in _kinds("custom_risk")]
-    assert actions == ["create", "update", "delete"]
+    assert actions == ["create", "update", "update", "delete"]
     assert [a for a, _ in _kinds("assessed_risk") if a == "delete"] == ["delete"]
 
 

@@ -276,13 +276,19 @@ def _apply_risk(risk: Risk, entry: CustomRiskInput) -> None:
 
 
 def edit_custom_risk(assessment: Assessment, ref: str, entry: CustomRiskInput) -> None:
-    """Change a custom risk's text, category and rating (its rating row follows the rating)."""
+    """Change a custom risk's text, category and levels.
+
+    Its rating row takes the new levels only when they differ from the ones
+    entered before, so a rating changed on the risks table survives an edit
+    of the risk's wording.
+    """
     risk = repo.custom_risk(db.session, assessment.id, ref)
     if problems := custom_risk_problems(entry):
         raise StepInvalid(problems)
+    levels_changed = (risk.likelihood, risk.impact) != (entry.likelihood, entry.impact)
     _apply_risk(risk, entry)
     rating = repo.rating_of(db.session, assessment.id, risk.id)
-    if rating is not None:
+    if rating is not None and levels_changed:
         rating.likelihood = entry.likelihood  # type: ignore[assignment]
         rating.impact = entry.impact  # type: ignore[assignment]
     db.session.flush()
