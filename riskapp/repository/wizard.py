@@ -116,7 +116,9 @@ def selected_control(session: Session, assessment_id: int, ref: str) -> Selected
     return found
 
 
-def custom_refs(session: Session, model: type, assessment_id: int) -> set[str]:
+def custom_refs(
+    session: Session, model: type[Risk] | type[Control], assessment_id: int
+) -> set[str]:
     """Return the refs of the assessment's own risks or controls (`model`)."""
     return set(session.scalars(sa.select(model.ref).where(model.assessment_id == assessment_id)))
 

@@ -9,6 +9,7 @@ command boundary.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from ..domain.assessment.applicability import proposed_risks
 from ..domain.assessment.commands import (
@@ -143,8 +144,8 @@ def rate_risk(
     problems = rating_problems(likelihood, impact, excluded, reason)
     if problems:
         raise StepInvalid(problems)
-    rating.likelihood = int(likelihood)  # type: ignore[arg-type]
-    rating.impact = int(impact)  # type: ignore[arg-type]
+    rating.likelihood = cast(int, likelihood)  # rating_problems made sure it is an int
+    rating.impact = cast(int, impact)
     rating.excluded = excluded
     rating.exclusion_reason = reason.strip() if excluded else ""
     db.session.flush()
@@ -340,8 +341,8 @@ def _link(
     wanted_risks = {rated[ref].id for ref in entry.risks}
     for risk_ref in dict.fromkeys(entry.risks):
         risk_id = rated[risk_ref].id
-        link = have_risks.get(risk_id)
-        if link is None:
+        mitigation = have_risks.get(risk_id)
+        if mitigation is None:
             db.session.add(
                 ControlRisk(
                     control_id=control.id,
@@ -351,11 +352,11 @@ def _link(
                     assessment_id=assessment.id,
                 )
             )
-        elif (link.likelihood_effect, link.impact_effect) != (likelihood, impact):
-            link.likelihood_effect, link.impact_effect = likelihood, impact
-    for risk_id, link in have_risks.items():
+        elif (mitigation.likelihood_effect, mitigation.impact_effect) != (likelihood, impact):
+            mitigation.likelihood_effect, mitigation.impact_effect = likelihood, impact
+    for risk_id, old in have_risks.items():
         if risk_id not in wanted_risks:
-            db.session.delete(link)
+            db.session.delete(old)
     db.session.flush()
 
 

@@ -81,7 +81,7 @@ def risks_page(row: Assessment) -> dict[str, Any]:
     data = to_assessment_data(db.session, row)
     residuals = assessment_residuals(library, data)
     bands = _bands(row)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for rating in applicable_ratings(db.session, row):
         score = inherent_score(rating.likelihood, rating.impact)
         res = residuals.get(rating.risk.ref)
