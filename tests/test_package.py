@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_domain_modules_load_without_the_web_stack() -> None:
     code = (
         "import sys\n"
-        "import riskapp, riskapp.domain.library.loader, riskapp.domain.library.graph\n"
+        "import riskapp, riskapp.domain.library.loader\n"
+        "import riskapp.domain.graph.build, riskapp.domain.graph.questions\n"
         "import riskapp.domain.library.integrity, riskapp.domain.coverage.report\n"
         "import riskapp.domain.coverage.closing, riskapp.domain.coverage.setcover\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "

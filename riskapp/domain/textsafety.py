@@ -53,3 +53,8 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     if not multiline:
         text = " ".join(text.split("\n"))
     return text.strip()
+
+
+def clean_input(text: str | None) -> str:
+    """Return submitted text without NUL and other control characters (tab and newlines stay)."""
+    return _CONTROL.sub("", text or "")

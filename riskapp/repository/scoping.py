@@ -40,6 +40,10 @@ from ..models import (
 
 T = TypeVar("T")
 
+# Every id column is INTEGER (SERIAL on PostgreSQL, which binds the compared value as one):
+# a larger id cannot name a row, and asking for it would be refused as out of range.
+LARGEST_ROW_ID = 2**31 - 1
+
 # Rows that carry organization_id themselves.
 DIRECT: tuple[type, ...] = (Membership, Invitation, Assessment, AuditEvent, System, Vendor)
 # Rows that belong to an assessment (custom library rows only when assessment_id is set).
@@ -110,11 +114,16 @@ def get_owned(session: Session, model: type[T], object_id: int, organization_id:
     """Return the `model` row `object_id` when it belongs to the organisation.
 
     Raises NotFound when there is no such row or it belongs to another
-    organisation; library rows (no assessment) are never an organisation's.
+    organisation; library rows (no assessment) are never an organisation's; an
+    id beyond the id columns' range finds nothing without asking the database.
     """
-    row = session.scalars(
-        owned_by(model, organization_id).where(model.id == object_id)  # type: ignore[attr-defined]
-    ).first()
+    row = (
+        session.scalars(
+            owned_by(model, organization_id).where(model.id == object_id)  # type: ignore[attr-defined]
+        ).first()
+        if 0 <= object_id <= LARGEST_ROW_ID
+        else None
+    )
     if row is None:
         raise NotFound(KINDS.get(model, model.__name__.lower()), object_id)
     return row

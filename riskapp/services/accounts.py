@@ -19,7 +19,7 @@ from ..domain.errors import InvalidInput, InvitationInvalid, SignInRejected, Too
 from ..extensions import db
 from ..models import Invitation, Membership, Organization, User
 from ..repository import accounts as repo
-from ..repository.auditing import acting_as
+from ..repository.auditing import acting_as, clear_actor, set_actor
 
 ACCOUNT = "account"
 ADDRESS = "address"
@@ -116,7 +116,7 @@ def load_user(key: str) -> User | None:
     user_id, _, epoch = key.partition(".")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = repo.user_by_id(db.session, int(user_id))
     if user is None or not user.is_active or user.session_epoch != int(epoch):
         return None
     return user
@@ -269,3 +269,18 @@ def _join(invitation: Invitation, user: User) -> Membership:
 def account_exists(email: str) -> bool:
     """Answer whether an account uses this email (for an invitation addressed to it)."""
     return repo.user_by_email(db.session, email) is not None
+
+
+def memberships_of(user_id: int) -> list[Membership]:
+    """Return a user's memberships, organisations loaded, by organisation name."""
+    return repo.memberships_of(db.session, user_id)
+
+
+def act_as(user_id: int | None, label: str) -> None:
+    """Attribute the changes flushed from now on to a user (None: the system)."""
+    set_actor(db.session, user_id, label)
+
+
+def stop_acting() -> None:
+    """Stop attributing changes to the user of the request that ends."""
+    clear_actor(db.session)

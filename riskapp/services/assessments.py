@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from ..domain.accounts.names import name_problem
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Assessment, Framework
-from ..repository.scoping import get_owned, owned_by
+from ..repository import wizard as repo
+from ..repository.scoping import get_owned
 
 
 def frameworks() -> list[Framework]:
     """Return the loaded frameworks an assessment may use."""
-    return list(
-        db.session.scalars(
-            sa.select(Framework).where(~Framework.retired).order_by(Framework.position)
-        )
-    )
+    return repo.frameworks(db.session)
 
 
 def list_assessments(organization_id: int) -> list[Assessment]:
     """Return the organisation's assessments, newest first."""
-    return list(
-        db.session.scalars(
-            owned_by(Assessment, organization_id).order_by(
-                Assessment.created_at.desc(), Assessment.id.desc()
-            )
-        )
-    )
+    return repo.assessments_of(db.session, organization_id)
 
 
 def get(organization_id: int, assessment_id: int) -> Assessment:
@@ -45,11 +34,10 @@ def _name(name: str) -> str:
 def create(organization_id: int, name: str, framework: str) -> Assessment:
     """Create an assessment of the organisation over a loaded framework (by slug)."""
     clean = _name(name)
-    fw = db.session.scalars(
-        sa.select(Framework).where(Framework.slug == framework, ~Framework.retired)
-    ).first()
-    if fw is None:
-        raise InvalidInput({"framework": "Choose one of the loaded frameworks."})
+    try:
+        fw = repo.framework_row(db.session, framework)
+    except NotFound:
+        raise InvalidInput({"framework": "Choose one of the loaded frameworks."}) from None
     row = Assessment(organization_id=organization_id, framework_id=fw.id, name=clean)
     db.session.add(row)
     db.session.flush()

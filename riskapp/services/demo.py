@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
-
 from ..domain.assessment.applicability import default_answers
 from ..domain.assessment.model import IMPLEMENTED, PLANNED, in_scope_criteria
 from ..domain.assessment.scoring import inherent_score, needs_treatment
@@ -13,8 +11,9 @@ from ..domain.assessment.suggest import suggest_controls
 from ..domain.assessment.wizard import ScopeAnswers
 from ..domain.inventory.model import ROLES, SystemEntry
 from ..extensions import db
-from ..models import Organization, SelectedControl
+from ..models import Organization
 from ..repository import library as library_repo
+from ..repository import wizard as wizard_repo
 from ..repository.assessments import applicable_ratings, to_assessment_data
 from . import inventory, wizard
 
@@ -99,11 +98,7 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
                 if e.strength == "primary" and e.control == primaries[key]
             }
     wizard.select_controls(assessment, chosen, {})
-    rows = db.session.scalars(
-        sa.select(SelectedControl)
-        .where(SelectedControl.assessment_id == assessment.id)
-        .order_by(SelectedControl.id)
-    )
+    rows = wizard_repo.selected_controls(db.session, assessment.id)
     for index, row in enumerate(rows, start=1):
         row.status = PLANNED if index % PLANNED_EVERY == 0 else IMPLEMENTED
     assessment.step_reached = "quality"

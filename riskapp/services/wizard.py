@@ -9,11 +9,16 @@ command boundary.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import sqlalchemy as sa
+from typing import cast
 
 from ..domain.assessment.applicability import proposed_risks
+from ..domain.assessment.commands import (
+    EFFECTS,
+    CustomControlInput,
+    CustomRiskInput,
+    custom_control_problems,
+    custom_risk_problems,
+)
 from ..domain.assessment.model import PLANNED
 from ..domain.assessment.wizard import (
     ScopeAnswers,
@@ -25,7 +30,6 @@ from ..domain.assessment.wizard import (
     scope_problems,
 )
 from ..domain.errors import NotFound, RiskappError
-from ..domain.library.model import CONTROL_TYPES, FREQUENCIES, NATURES, RISK_CATEGORIES
 from ..domain.textsafety import clean_text
 from ..extensions import db
 from ..models import (
@@ -34,13 +38,13 @@ from ..models import (
     Control,
     ControlCriterion,
     ControlRisk,
-    Criterion,
     Framework,
     Organization,
     Risk,
     SelectedControl,
 )
 from ..repository import library as library_repo
+from ..repository import wizard as repo
 from ..repository.assessments import applicable_ratings
 
 MAX_OWNER = 200  # selected_control.owner
@@ -55,10 +59,7 @@ class StepInvalid(RiskappError):
 
 
 def _framework(slug: str) -> Framework:
-    row = db.session.scalar(sa.select(Framework).where(Framework.slug == slug, ~Framework.retired))
-    if row is None:
-        raise NotFound("framework", slug)
-    return row
+    return repo.framework_row(db.session, slug)
 
 
 def _domain_framework(slug: str):  # -> domain Framework
@@ -121,19 +122,8 @@ def save_profile(assessment: Assessment, answers: Mapping[str, bool]) -> list[st
     known = set(library.meta.tags)
     assessment.profile = {key: bool(answers.get(key, False)) for key in known}
     refs = proposed_risks(library, assessment.profile)
-    existing = set(
-        db.session.scalars(
-            sa.select(Risk.ref)
-            .join(AssessedRisk, AssessedRisk.risk_id == Risk.id)
-            .where(AssessedRisk.assessment_id == assessment.id)
-        )
-    )
-    rows = {
-        r.ref: r
-        for r in db.session.scalars(
-            sa.select(Risk).where(Risk.ref.in_(refs), Risk.assessment_id.is_(None))
-        )
-    }
+    existing = repo.rated_risk_refs(db.session, assessment.id)
+    rows = repo.library_risks(db.session, refs)
     for ref in refs:
         if ref not in existing:
             risk = rows[ref]
@@ -157,8 +147,8 @@ def rate_risk(
     problems = rating_problems(likelihood, impact, excluded, reason)
     if problems:
         raise StepInvalid(problems)
-    rating.likelihood = int(likelihood)  # type: ignore[arg-type]
-    rating.impact = int(impact)  # type: ignore[arg-type]
+    rating.likelihood = cast(int, likelihood)  # rating_problems made sure it is an int
+    rating.impact = cast(int, impact)
     rating.excluded = excluded
     rating.exclusion_reason = reason.strip() if excluded else ""
     db.session.flush()
@@ -185,26 +175,11 @@ def select_controls(
     many were added.
     """
     wanted = list(dict.fromkeys(refs))
-    controls = {
-        c.ref: c
-        for c in db.session.scalars(
-            sa.select(Control).where(
-                Control.ref.in_(wanted),
-                sa.or_(Control.assessment_id.is_(None), Control.assessment_id == assessment.id),
-                ~Control.retired,
-            )
-        )
-    }
+    controls = repo.selectable_controls(db.session, assessment.id, wanted)
     missing = [ref for ref in wanted if ref not in controls]
     if missing:
         raise NotFound("control", ", ".join(missing))
-    chosen = set(
-        db.session.scalars(
-            sa.select(SelectedControl.control_id).where(
-                SelectedControl.assessment_id == assessment.id
-            )
-        )
-    )
+    chosen = repo.selected_control_ids(db.session, assessment.id)
     added = 0
     for ref in wanted:
         control = controls[ref]
@@ -279,136 +254,156 @@ def override_residual(
 
 
 def _next_ref(assessment: Assessment, model: type, prefix: str) -> str:
-    taken = set(
-        db.session.scalars(sa.select(model.ref).where(model.assessment_id == assessment.id))
-    )
+    taken = repo.custom_refs(db.session, model, assessment.id)
     number = 1
     while f"{prefix}-{number:02d}" in taken:
         number += 1
     return f"{prefix}-{number:02d}"
 
 
-def _text(form: Mapping[str, str], name: str, problems: dict[str, str], label: str) -> str:
-    value = (form.get(name) or "").strip()
-    if not value:
-        problems[name] = f"Enter the {label}."
-    return value
-
-
-def add_custom_risk(assessment: Assessment, form: Mapping[str, str]) -> str:
+def add_custom_risk(assessment: Assessment, entry: CustomRiskInput) -> str:
     """Add a risk of the organisation's own to the assessment, rated as entered."""
-    problems: dict[str, str] = {}
-    title = _text(form, "title", problems, "risk's title")
-    threat = _text(form, "threat", problems, "threat")
-    weakness = _text(form, "weakness", problems, "weakness")
-    consequence = _text(form, "consequence", problems, "consequence")
-    category = form.get("category") or "governance"
-    if category not in RISK_CATEGORIES:
-        problems["category"] = "Choose a category."
-    likelihood, impact = _as_int(form.get("likelihood")), _as_int(form.get("impact"))
-    problems.update(rating_problems(likelihood, impact, False, ""))
-    if problems:
+    if problems := custom_risk_problems(entry):
         raise StepInvalid(problems)
     ref = _next_ref(assessment, Risk, "CR")
-    risk = Risk(
-        assessment_id=assessment.id,
-        ref=ref,
-        title=title,
-        category=category,
-        threat=threat,
-        weakness=weakness,
-        consequence=consequence,
-        likelihood=likelihood,
-        impact=impact,
-        tags=[],
-    )
+    risk = Risk(assessment_id=assessment.id, ref=ref, tags=[])
+    _apply_risk(risk, entry)
     db.session.add(risk)
     db.session.flush()
     db.session.add(
         AssessedRisk(
-            assessment_id=assessment.id, risk_id=risk.id, likelihood=likelihood, impact=impact
+            assessment_id=assessment.id,
+            risk_id=risk.id,
+            likelihood=entry.likelihood,
+            impact=entry.impact,
         )
     )
     db.session.flush()
     return ref
 
 
-EFFECTS = {"preventive": (1, 0), "corrective": (0, 1), "detective": (1, 1)}
+def _apply_risk(risk: Risk, entry: CustomRiskInput) -> None:
+    risk.title = entry.title.strip()
+    risk.category = entry.category
+    risk.threat = entry.threat.strip()
+    risk.weakness = entry.weakness.strip()
+    risk.consequence = entry.consequence.strip()
+    risk.likelihood = entry.likelihood  # type: ignore[assignment]
+    risk.impact = entry.impact  # type: ignore[assignment]
 
 
-def add_custom_control(assessment: Assessment, form: Mapping[str, Any]) -> str:
-    """Add a control of the organisation's own, map it to criteria and risks, and select it."""
-    problems: dict[str, str] = {}
-    title = _text(form, "title", problems, "control's title")
-    statement = _text(form, "statement", problems, "statement")
-    owner = _text(form, "owner_role", problems, "owner role")
-    kind = form.get("type", "")
-    nature = form.get("nature", "")
-    frequency = form.get("frequency", "")
-    if kind not in CONTROL_TYPES:
-        problems["type"] = "Choose preventive, detective or corrective."
-    if nature not in NATURES:
-        problems["nature"] = "Choose manual or automated."
-    if frequency not in FREQUENCIES:
-        problems["frequency"] = "Choose a frequency."
-    getlist = getattr(form, "getlist", lambda name: [])
-    criteria_refs, risk_refs = getlist("criteria"), getlist("risks")
-    criteria = {
-        c.ref: c
-        for c in db.session.scalars(
-            sa.select(Criterion).where(
-                Criterion.framework_id == assessment.framework_id, Criterion.ref.in_(criteria_refs)
-            )
-        )
-    }
-    rated = {r.risk.ref: r.risk for r in applicable_ratings(db.session, assessment)}
-    if not criteria_refs or set(criteria_refs) - set(criteria):
-        problems["criteria"] = "Choose at least one criterion this control satisfies."
-    if not risk_refs or set(risk_refs) - set(rated):
-        problems["risks"] = "Choose at least one of the assessment's risks it mitigates."
-    if problems:
+def edit_custom_risk(assessment: Assessment, ref: str, entry: CustomRiskInput) -> None:
+    """Change a custom risk's text, category and levels.
+
+    Its rating row takes the new levels only when they differ from the ones
+    entered before, so a rating changed on the risks table survives an edit
+    of the risk's wording.
+    """
+    risk = repo.custom_risk(db.session, assessment.id, ref)
+    if problems := custom_risk_problems(entry):
         raise StepInvalid(problems)
+    levels_changed = (risk.likelihood, risk.impact) != (entry.likelihood, entry.impact)
+    _apply_risk(risk, entry)
+    rating = repo.rating_of(db.session, assessment.id, risk.id)
+    if rating is not None and levels_changed:
+        rating.likelihood = entry.likelihood  # type: ignore[assignment]
+        rating.impact = entry.impact  # type: ignore[assignment]
+    db.session.flush()
+
+
+def delete_custom_risk(assessment: Assessment, ref: str) -> None:
+    """Delete a custom risk, its rating and the controls' links to it."""
+    repo.delete_custom_risk(db.session, repo.custom_risk(db.session, assessment.id, ref))
+
+
+def _control_problems(assessment: Assessment, entry: CustomControlInput) -> tuple[dict, dict]:
+    criteria = repo.criteria_of(db.session, assessment.framework_id, entry.criteria)
+    rated = {r.risk.ref: r.risk for r in applicable_ratings(db.session, assessment)}
+    if problems := custom_control_problems(entry, set(criteria), set(rated)):
+        raise StepInvalid(problems)
+    return criteria, rated
+
+
+def _apply_control(control: Control, entry: CustomControlInput) -> None:
+    control.title = entry.title.strip()
+    control.statement = entry.statement.strip()
+    control.owner_role = entry.owner_role.strip()
+    control.type = entry.type
+    control.nature = entry.nature
+    control.frequency = entry.frequency
+
+
+def _link(
+    assessment: Assessment, control: Control, criteria: dict, rated: dict, entry: CustomControlInput
+) -> None:
+    """Make the control's criteria and risk links exactly those of `entry`."""
+    have_criteria = {link.criterion_id: link for link in control.criteria_links}
+    for criterion in criteria.values():
+        if criterion.id not in have_criteria:
+            db.session.add(
+                ControlCriterion(
+                    control_id=control.id,
+                    criterion_id=criterion.id,
+                    strength="primary",
+                    assessment_id=assessment.id,
+                )
+            )
+    wanted_criteria = {c.id for c in criteria.values()}
+    for criterion_id, link in have_criteria.items():
+        if criterion_id not in wanted_criteria:
+            db.session.delete(link)
+    likelihood, impact = EFFECTS[entry.type]
+    have_risks = {link.risk_id: link for link in control.risk_links}
+    wanted_risks = {rated[ref].id for ref in entry.risks}
+    for risk_ref in dict.fromkeys(entry.risks):
+        risk_id = rated[risk_ref].id
+        mitigation = have_risks.get(risk_id)
+        if mitigation is None:
+            db.session.add(
+                ControlRisk(
+                    control_id=control.id,
+                    risk_id=risk_id,
+                    likelihood_effect=likelihood,
+                    impact_effect=impact,
+                    assessment_id=assessment.id,
+                )
+            )
+        elif (mitigation.likelihood_effect, mitigation.impact_effect) != (likelihood, impact):
+            mitigation.likelihood_effect, mitigation.impact_effect = likelihood, impact
+    for risk_id, old in have_risks.items():
+        if risk_id not in wanted_risks:
+            db.session.delete(old)
+    db.session.flush()
+
+
+def add_custom_control(assessment: Assessment, entry: CustomControlInput) -> str:
+    """Add a control of the organisation's own, map it to criteria and risks, and select it."""
+    criteria, rated = _control_problems(assessment, entry)
     ref = _next_ref(assessment, Control, "CUS")
-    control = Control(
-        assessment_id=assessment.id,
-        ref=ref,
-        title=title,
-        statement=statement,
-        domain="governance",
-        type=kind,
-        nature=nature,
-        frequency=frequency,
-        owner_role=owner,
-    )
+    control = Control(assessment_id=assessment.id, ref=ref, domain="governance")
+    _apply_control(control, entry)
     db.session.add(control)
     db.session.flush()
-    for criterion in criteria.values():
-        db.session.add(
-            ControlCriterion(
-                control_id=control.id,
-                criterion_id=criterion.id,
-                strength="primary",
-                assessment_id=assessment.id,
-            )
-        )
-    likelihood, impact = EFFECTS[kind]
-    for risk_ref in risk_refs:
-        db.session.add(
-            ControlRisk(
-                control_id=control.id,
-                risk_id=rated[risk_ref].id,
-                likelihood_effect=likelihood,
-                impact_effect=impact,
-                assessment_id=assessment.id,
-            )
-        )
-    db.session.flush()
-    select_controls(assessment, [ref], {})
+    _link(assessment, control, criteria, rated, entry)
+    select_controls(assessment, [ref], {})  # no wording of its own: it follows the control
     return ref
 
 
-def _as_int(raw: object) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+def edit_custom_control(assessment: Assessment, ref: str, entry: CustomControlInput) -> None:
+    """Change a custom control and its mappings.
+
+    A selection without wording of its own (statement NULL) follows the new
+    text when next rendered; the user's own wording is kept, and its
+    `statement_base` shows the card that the template changed under it.
+    """
+    control = repo.custom_control(db.session, assessment.id, ref)
+    criteria, rated = _control_problems(assessment, entry)
+    _apply_control(control, entry)
+    _link(assessment, control, criteria, rated, entry)
+    db.session.flush()
+    db.session.expire(control, ["criteria_links", "risk_links"])
+
+
+def delete_custom_control(assessment: Assessment, ref: str) -> None:
+    """Delete a custom control, its selection and every mapping from it."""
+    repo.delete_custom_control(db.session, repo.custom_control(db.session, assessment.id, ref))

@@ -1,8 +1,9 @@
 """What each wizard page shows, and how a page's many-row form is saved.
 
-Page builders return plain dicts for the templates; savers take the submitted
-form as a plain mapping, validate every row first and write only when all
-rows are valid (the treatment step keeps complete rows, as the issue asks).
+Page builders return plain dicts for the templates (the views build the
+figures from them); savers take typed commands (one per row, keyed by the
+rating id), validate every row first and write only when all rows are valid
+(the treatment step keeps complete rows, as the issue asks).
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..domain.assessment.applicability import risks_per_question
+from ..domain.assessment.commands import RatingInput, TailorInput, TreatmentInput
 from ..domain.assessment.model import STATUSES, TREATMENTS, AssessmentData, with_custom_content
 from ..domain.assessment.scoring import assessment_residuals, band_for, inherent_score
 from ..domain.assessment.selection import selected_controls
@@ -22,12 +22,14 @@ from ..domain.assessment.wizard import (
     residual_override_problems,
     treatment_problems,
 )
-from ..domain.errors import NotFound
 from ..domain.inventory.model import ROLES
 from ..domain.library.model import (
+    CONTROL_TYPES,
     FREQUENCIES,
     IMPACT_LEVELS,
     LIKELIHOOD_LEVELS,
+    NATURES,
+    RISK_CATEGORIES,
     Library,
     Retirement,
 )
@@ -39,16 +41,13 @@ from ..domain.statements.render import (
     template_changed,
 )
 from ..domain.statements.verdict import statement_verdict
-from ..domain.textsafety import clean_text
 from ..extensions import db
-from ..figures.risk_matrix import risk_matrix_figure
-from ..models import Assessment, Control, Organization, SelectedControl
+from ..models import Assessment
 from ..repository import library as library_repo
+from ..repository import wizard as repo
 from ..repository.assessments import applicable_ratings, to_assessment_data
 from . import wizard as steps
 from .organizations import organisation_bands
-
-Form = Mapping[str, Any]
 
 
 def _library() -> Library:
@@ -56,16 +55,19 @@ def _library() -> Library:
 
 
 def tag_keys() -> list[str]:
+    """Return the keys of the profile questions, in library order."""
     return list(_library().meta.tags)
 
 
 def scope_page(row: Assessment) -> dict[str, Any]:
+    """Return what the scope step shows: the framework's categories."""
     library = _library()
     framework = library.frameworks[row.framework.slug]
     return {"categories": framework.categories}
 
 
 def profile_page(row: Assessment) -> dict[str, Any]:
+    """Return the profile questions with their answers and how many risks each proposes."""
     library = _library()
     counts = risks_per_question(library)
     answers = row.profile or {}
@@ -79,15 +81,16 @@ def profile_page(row: Assessment) -> dict[str, Any]:
 
 
 def _bands(row: Assessment) -> tuple:
-    org = db.session.get(Organization, row.organization_id)
-    return organisation_bands(org.settings if org else None)
+    return organisation_bands(repo.organization_settings(db.session, row.organization_id))
 
 
 def risks_page(row: Assessment) -> dict[str, Any]:
+    """Return the rating rows, the heatmap points, the levels and the custom risks."""
     library = _library()
     data = to_assessment_data(db.session, row)
     residuals = assessment_residuals(library, data)
-    rows = []
+    bands = _bands(row)
+    rows: list[dict[str, Any]] = []
     for rating in applicable_ratings(db.session, row):
         score = inherent_score(rating.likelihood, rating.impact)
         res = residuals.get(rating.risk.ref)
@@ -96,22 +99,28 @@ def risks_page(row: Assessment) -> dict[str, Any]:
                 "rating": rating,
                 "risk": rating.risk,
                 "score": score,
-                "band": band_for(score, _bands(row)),
+                "band": band_for(score, bands),
                 "residual": res,
+                "override_score": _override_score(rating),
+                "custom": rating.risk.assessment_id is not None,
             }
         )
     live = [r for r in rows if not r["rating"].excluded]
-    figure = risk_matrix_figure(
-        [(r["rating"].likelihood, r["rating"].impact) for r in live],
-        [_effective(r["rating"], r["residual"]) for r in live],
-    )
     return {
         "rows": rows,
-        "figure": figure.to_json(),
+        "inherent_points": [(r["rating"].likelihood, r["rating"].impact) for r in live],
+        "residual_points": [_effective(r["rating"], r["residual"]) for r in live],
         "likelihood_levels": LIKELIHOOD_LEVELS,
         "impact_levels": IMPACT_LEVELS,
-        "categories": sorted({r.category for r in library.risks.values()}),
+        "categories": RISK_CATEGORIES,
+        "custom_risks": [r["risk"] for r in rows if r["custom"]],
     }
+
+
+def _override_score(rating: Any) -> int | None:
+    if rating.residual_likelihood_override and rating.residual_impact_override:
+        return inherent_score(rating.residual_likelihood_override, rating.residual_impact_override)
+    return None
 
 
 def _effective(rating: Any, res: Any) -> tuple[int, int]:
@@ -120,38 +129,28 @@ def _effective(rating: Any, res: Any) -> tuple[int, int]:
     return (res.likelihood, res.impact) if res else (rating.likelihood, rating.impact)
 
 
-def save_ratings(row: Assessment, form: Form) -> dict[str, dict[str, str]]:
-    """Validate every rating row, then save them all; return problems by risk ref if any."""
+def save_ratings(row: Assessment, entries: Mapping[int, RatingInput]) -> dict[str, dict[str, str]]:
+    """Validate every rating row (by rating id), then save them all; return problems by ref."""
     ratings = applicable_ratings(db.session, row)
     problems: dict[str, dict[str, str]] = {}
     parsed = []
     for r in ratings:
-        likelihood = _int(form.get(f"l-{r.id}"))
-        impact = _int(form.get(f"i-{r.id}"))
-        excluded = form.get(f"x-{r.id}") == "on"
-        reason = form.get(f"xr-{r.id}", "")
-        over_l, over_i = _int(form.get(f"ol-{r.id}")), _int(form.get(f"oi-{r.id}"))
-        over_reason = form.get(f"or-{r.id}", "")
+        e = entries.get(r.id, RatingInput())
         found = {
-            **rating_problems(likelihood, impact, excluded, reason),
-            **residual_override_problems(over_l, over_i, over_reason),
+            **rating_problems(e.likelihood, e.impact, e.excluded, e.exclusion_reason),
+            **residual_override_problems(
+                e.residual_likelihood, e.residual_impact, e.override_reason
+            ),
         }
         if found:
             problems[r.risk.ref] = found
-        parsed.append((r, likelihood, impact, excluded, reason, over_l, over_i, over_reason))
+        parsed.append((r, e))
     if problems:
         return problems
-    for r, likelihood, impact, excluded, reason, over_l, over_i, over_reason in parsed:
-        steps.rate_risk(r, likelihood, impact, excluded, reason)
-        steps.override_residual(r, over_l, over_i, over_reason)
+    for r, e in parsed:
+        steps.rate_risk(r, e.likelihood, e.impact, e.excluded, e.exclusion_reason)
+        steps.override_residual(r, e.residual_likelihood, e.residual_impact, e.override_reason)
     return {}
-
-
-def _int(raw: Any) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def _above_appetite(row: Assessment) -> list[Any]:
@@ -163,6 +162,7 @@ def _above_appetite(row: Assessment) -> list[Any]:
 
 
 def treatment_page(row: Assessment) -> dict[str, Any]:
+    """Return the risks above appetite and what each still lacks."""
     data = to_assessment_data(db.session, row)
     return {
         "rows": [
@@ -174,17 +174,17 @@ def treatment_page(row: Assessment) -> dict[str, Any]:
     }
 
 
-def save_treatments(row: Assessment, form: Form) -> dict[str, list[str]]:
-    """Save every treatment row; return what is still missing, by risk ref."""
+def save_treatments(row: Assessment, entries: Mapping[int, TreatmentInput]) -> dict[str, list[str]]:
+    """Save every treatment row (by rating id); return what is still missing, by risk ref."""
     for r in _above_appetite(row):
-        steps.save_treatment(
-            r, form.get(f"t-{r.id}", ""), form.get(f"o-{r.id}", ""), form.get(f"r-{r.id}", "")
-        )
+        e = entries.get(r.id, TreatmentInput())
+        steps.save_treatment(r, e.treatment, e.owner, e.rationale)
     data = to_assessment_data(db.session, row)
     return treatment_problems(data.risks, row.risk_appetite)
 
 
 def controls_page(row: Assessment) -> dict[str, Any]:
+    """Return suggestions, residuals, the selection and the custom controls' choices."""
     library = _library()
     data = to_assessment_data(db.session, row)
     to_mitigate = [
@@ -200,11 +200,7 @@ def controls_page(row: Assessment) -> dict[str, Any]:
         **{ref: c.title for ref, c in library.controls.items()},
         **{c.ref: c.title for c in data.custom.controls},
     }
-    selected = db.session.scalars(
-        sa.select(SelectedControl)
-        .where(SelectedControl.assessment_id == row.id)
-        .order_by(SelectedControl.id)
-    ).all()
+    selected = repo.selected_controls(db.session, row.id)
     risk_titles = {
         **{ref: r.title for ref, r in library.risks.items()},
         **{r.ref: r.title for r in data.custom.risks},
@@ -226,7 +222,9 @@ def controls_page(row: Assessment) -> dict[str, Any]:
                 "title": risk_titles.get(r.ref, r.ref),
                 "inherent": inherent_score(r.likelihood, r.impact),
                 "residual": residuals[r.ref],
-                "override": r.residual_override,
+                "override_score": inherent_score(*r.residual_override)
+                if r.residual_override
+                else None,
                 "treatment": r.treatment,
             }
             for r in data.risks
@@ -235,6 +233,16 @@ def controls_page(row: Assessment) -> dict[str, Any]:
         "cards": statement_cards(data),
         "statuses": STATUSES,
         "frequencies": FREQUENCIES,
+        "control_types": CONTROL_TYPES,
+        "natures": NATURES,
+        "custom_controls": [
+            {
+                "control": c,
+                "criteria": [s.criterion for s in data.custom.satisfies if s.control == c.ref],
+                "risks": [m.risk for m in data.custom.mitigates if m.control == c.ref],
+            }
+            for c in data.custom.controls
+        ],
         "to_mitigate": to_mitigate,
         "criteria": [
             c.ref
@@ -250,33 +258,22 @@ def select(row: Assessment, refs: list[str]) -> int:
     return steps.select_controls(row, refs, {})
 
 
-def _selected(row: Assessment, ref: str) -> SelectedControl:
-    found = db.session.scalar(
-        sa.select(SelectedControl)
-        .join(Control, Control.id == SelectedControl.control_id)
-        .where(SelectedControl.assessment_id == row.id, Control.ref == ref)
-    )
-    if found is None:
-        raise NotFound("selected control", ref)
-    return found
-
-
-def tailor(row: Assessment, ref: str, form: Form) -> None:
+def tailor(row: Assessment, entry: TailorInput) -> None:
     """Save a control card: wording equal to the template (or blank) follows the template."""
-    selected = _selected(row, ref)
+    selected = repo.selected_control(db.session, row.id, entry.ref)
     data = to_assessment_data(db.session, row)
-    control = _merged(data).controls.get(ref)
-    submitted = clean_text(str(form.get("statement", "")), multiline=True)
-    choice = data.control(ref)
+    control = _merged(data).controls.get(entry.ref)
+    choice = data.control(entry.ref)
+    submitted = entry.statement
     statement = override_for(submitted, data, control, choice) if control else submitted or None
     steps.tailor_control(
         selected,
         statement,
-        str(form.get("owner", "")),
-        str(form.get("frequency", "")),
-        str(form.get("status", "")),
-        str(form.get("na_reason", "")),
-        reviewed=form.get("reviewed") == "on",
+        entry.owner,
+        entry.frequency,
+        entry.status,
+        entry.na_reason,
+        reviewed=entry.reviewed,
     )
 
 
@@ -304,7 +301,8 @@ def statement_cards(data: AssessmentData) -> dict[str, dict[str, Any]]:
 
 
 def remove(row: Assessment, ref: str) -> None:
-    db.session.delete(_selected(row, ref))
+    """Take a control out of the selection."""
+    db.session.delete(repo.selected_control(db.session, row.id, ref))
     db.session.flush()
 
 

@@ -20,10 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..domain.accounts.roles import PERMISSION_NAMES, can, roles_allowed
 from ..domain.errors import PermissionDenied
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import Membership, User
-from ..repository import accounts as accounts_repo
-from ..repository.auditing import clear_actor, set_actor
 from ..services import accounts as account_service
 from .transactions import roll_back
 
@@ -44,9 +42,7 @@ def memberships() -> list[Membership]:
     """Return the signed-in user's memberships, by organisation name (once per request)."""
     if "memberships" not in g:
         g.memberships = (
-            accounts_repo.memberships_of(db.session, current_user.id)
-            if current_user.is_authenticated
-            else []
+            account_service.memberships_of(current_user.id) if current_user.is_authenticated else []
         )
     return cast(list[Membership], g.memberships)
 
@@ -132,7 +128,7 @@ def _require_sign_in() -> ResponseReturnValue | None:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    set_actor(db.session, current_user.id, current_user.email)
+    account_service.act_as(current_user.id, current_user.email)
     return None
 
 
@@ -159,7 +155,7 @@ def _end_request(_exc: BaseException | None) -> None:
     """
     for name in REQUEST_STATE:
         g.pop(name, None)
-    clear_actor(db.session)
+    account_service.stop_acting()
 
 
 def _template_helpers() -> dict[str, Any]:

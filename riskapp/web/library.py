@@ -8,7 +8,7 @@ from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 
 from ..domain.library.model import IMPACT_LEVELS, LIKELIHOOD_LEVELS
-from ..repository import catalog
+from ..services import catalog
 
 bp = Blueprint("library", __name__, url_prefix="/library")
 
@@ -59,9 +59,13 @@ def risks() -> ResponseReturnValue:
 
 @bp.get("/risks/<ref>")
 def risk(ref: str) -> ResponseReturnValue:
+    row = catalog.risk(ref)
+    score, max_score = catalog.risk_scores(row.likelihood, row.impact)
     return render_template(
         "library/risk.html",
-        risk=catalog.risk(ref),
+        risk=row,
+        score=score,
+        max_score=max_score,
         likelihood_levels=LIKELIHOOD_LEVELS,
         impact_levels=IMPACT_LEVELS,
     )

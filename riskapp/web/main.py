@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 
-from ..repository import health
+from ..services import health
 
 bp = Blueprint("main", __name__)
 

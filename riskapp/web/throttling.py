@@ -16,8 +16,7 @@ from ..domain.accounts.throttle import (
     seconds_until_next_window,
     window_start,
 )
-from ..extensions import db
-from ..repository.throttle import count_hit
+from ..services.throttle import count_request
 from .access import client_address
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,8 +36,8 @@ def rate_limited(bucket: str, methods: tuple[str, ...] = ("POST",)) -> Callable[
             if request.method in methods:
                 limit = _limit(bucket)
                 now = datetime.now(UTC)
-                hits = count_hit(
-                    db.engine, bucket, client_address() or "-", window_start(now, limit.window)
+                hits = count_request(
+                    bucket, client_address() or "-", window_start(now, limit.window)
                 )
                 if hits > limit.limit:
                     wait = seconds_until_next_window(now, limit.window)

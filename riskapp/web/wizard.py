@@ -8,19 +8,20 @@ answers and the messages beside the fields (status 422).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..domain.assessment.wizard import STEP_TITLES, STEPS, ScopeAnswers, reached_steps
+from ..domain.assessment.wizard import STEP_TITLES, STEPS, next_step, reached_steps
 from ..domain.errors import InvalidInput
+from ..figures.risk_matrix import risk_matrix_figure
 from ..models import Assessment
 from ..services import assessments, carveouts
 from ..services import coverage as coverage_service
 from ..services import wizard as steps
 from ..services import wizard_pages as pages
+from . import wizard_forms as forms
 from .access import current_org_id, permission_required
 from .security import allow_chart_styles
 from .throttling import rate_limited
@@ -57,27 +58,9 @@ def _render(
     )
 
 
-def _date(name: str, problems: dict[str, str]) -> date | None:
-    raw = request.form.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        problems[name] = "Enter a date as YYYY-MM-DD."
-        return None
-
-
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except ValueError:
-        return None
-
-
 def _saved(step: str, assessment_id: int, message: str) -> ResponseReturnValue:
     flash(message, "success")
-    following = STEPS[STEPS.index(step) + 1] if step != STEPS[-1] else step
+    following = next_step(step) or step
     return redirect(url_for(f"wizard.{following}", assessment_id=assessment_id))
 
 
@@ -91,16 +74,7 @@ def scope(assessment_id: int) -> ResponseReturnValue:
 @permission_required("edit")
 def save_scope(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
-    problems: dict[str, str] = {}
-    answers = ScopeAnswers(
-        name=request.form.get("name", ""),
-        categories=tuple(request.form.getlist("categories")),
-        report_type=request.form.get("report_type", ""),
-        as_of=_date("as_of", problems),
-        period_start=_date("period_start", problems),
-        period_end=_date("period_end", problems),
-        appetite=_int(request.form.get("appetite")),
-    )
+    answers, problems = forms.scope_answers(request.form)
     try:
         if problems:
             raise steps.StepInvalid(problems)
@@ -120,7 +94,7 @@ def profile(assessment_id: int) -> ResponseReturnValue:
 @permission_required("edit")
 def save_profile(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
-    answers = {key: request.form.get(key) == "yes" for key in pages.tag_keys()}
+    answers = forms.profile_answers(request.form, pages.tag_keys())
     refs = steps.save_profile(row, answers)
     return _saved("profile", assessment_id, f"Profile saved: {len(refs)} risks proposed.")
 
@@ -128,17 +102,28 @@ def save_profile(assessment_id: int) -> ResponseReturnValue:
 @bp.get("/risks")
 @permission_required("read")
 def risks(assessment_id: int) -> ResponseReturnValue:
-    return allow_chart_styles(make_response(_render("risks", assessment_id, problems={}, form={})))
+    return _risks_page(assessment_id, problems={}, form={})
+
+
+def _risks_page(assessment_id: int, status: int = 200, **context: object) -> ResponseReturnValue:
+    """Render the risks step with its heatmaps, built here from what the service returns."""
+
+    def build(row: Assessment) -> dict[str, Any]:
+        page = pages.risks_page(row)
+        figure = risk_matrix_figure(page["inherent_points"], page["residual_points"])
+        return {**page, "figure": figure.to_json()}
+
+    page = _render("risks", assessment_id, status, build=build, **context)
+    return allow_chart_styles(make_response(page))
 
 
 @bp.post("/risks")
 @permission_required("edit")
 def save_risks(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
-    problems = pages.save_ratings(row, request.form)
+    problems = pages.save_ratings(row, forms.rating_inputs(request.form))
     if problems:
-        page = _render("risks", assessment_id, 422, problems=problems, form=request.form)
-        return allow_chart_styles(make_response(page))
+        return _risks_page(assessment_id, 422, problems=problems, form=request.form)
     steps.reach(row, "treatment")
     return _saved("risks", assessment_id, "Ratings saved.")
 
@@ -148,12 +133,34 @@ def save_risks(assessment_id: int) -> ResponseReturnValue:
 def add_custom_risk(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     try:
-        ref = steps.add_custom_risk(row, request.form)
+        ref = steps.add_custom_risk(row, forms.custom_risk_input(request.form))
     except steps.StepInvalid as exc:
-        return _render(
-            "risks", assessment_id, 422, problems={"custom": exc.problems}, form=request.form
-        )
+        return _risks_page(assessment_id, 422, problems={"custom": exc.problems}, form=request.form)
     flash(f"Custom risk {ref} added.", "success")
+    return redirect(url_for("wizard.risks", assessment_id=assessment_id))
+
+
+@bp.post("/risks/custom/edit")
+@permission_required("edit")
+def edit_custom_risk(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    ref = request.form.get("ref", "")
+    try:
+        steps.edit_custom_risk(row, ref, forms.custom_risk_input(request.form))
+    except steps.StepInvalid as exc:
+        problems = {"edit": {ref: exc.problems}}
+        return _risks_page(assessment_id, 422, problems=problems, form=request.form)
+    flash(f"Custom risk {ref} saved.", "success")
+    return redirect(url_for("wizard.risks", assessment_id=assessment_id, _anchor=f"cr-{ref}"))
+
+
+@bp.post("/risks/custom/delete")
+@permission_required("edit")
+def delete_custom_risk(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    ref = request.form.get("ref", "")
+    steps.delete_custom_risk(row, ref)
+    flash(f"Custom risk {ref} deleted, with its rating and the links to it.", "success")
     return redirect(url_for("wizard.risks", assessment_id=assessment_id))
 
 
@@ -167,7 +174,7 @@ def treatment(assessment_id: int) -> ResponseReturnValue:
 @permission_required("edit")
 def save_treatment(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
-    problems = pages.save_treatments(row, request.form)
+    problems = pages.save_treatments(row, forms.treatment_inputs(request.form))
     if problems:
         keep_changes()  # what is complete is kept; the page says what is missing
         return _render("treatment", assessment_id, 422, problems=problems, form=request.form)
@@ -195,9 +202,10 @@ def select_controls(assessment_id: int) -> ResponseReturnValue:
 @permission_required("edit")
 def tailor_control(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
-    ref = request.form.get("control", "")
+    entry = forms.tailor_input(request.form)
+    ref = entry.ref
     try:
-        pages.tailor(row, ref, request.form)
+        pages.tailor(row, entry)
     except steps.StepInvalid as exc:
         return _render(
             "controls", assessment_id, 422, problems={ref: exc.problems}, form=request.form
@@ -222,12 +230,36 @@ def remove_control(assessment_id: int) -> ResponseReturnValue:
 def add_custom_control(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     try:
-        ref = steps.add_custom_control(row, request.form)
+        ref = steps.add_custom_control(row, forms.custom_control_input(request.form))
     except steps.StepInvalid as exc:
         return _render(
             "controls", assessment_id, 422, problems={"custom": exc.problems}, form=request.form
         )
     flash(f"Custom control {ref} added and selected.", "success")
+    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
+
+
+@bp.post("/controls/custom/edit")
+@permission_required("edit")
+def edit_custom_control(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    ref = request.form.get("ref", "")
+    try:
+        steps.edit_custom_control(row, ref, forms.custom_control_input(request.form))
+    except steps.StepInvalid as exc:
+        problems = {"edit": {ref: exc.problems}}
+        return _render("controls", assessment_id, 422, problems=problems, form=request.form)
+    flash(f"Custom control {ref} saved.", "success")
+    return redirect(url_for("wizard.controls", assessment_id=assessment_id, _anchor=f"cc-{ref}"))
+
+
+@bp.post("/controls/custom/delete")
+@permission_required("edit")
+def delete_custom_control(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    ref = request.form.get("ref", "")
+    steps.delete_custom_control(row, ref)
+    flash(f"Custom control {ref} deleted, with its selection and mappings.", "success")
     return redirect(url_for("wizard.controls", assessment_id=assessment_id))
 
 

@@ -7,7 +7,7 @@ message a user can act on; an empty result means the answers can be saved.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -184,8 +184,3 @@ def next_step(step: str) -> str | None:
 def furthest(current: str, candidate: str) -> str:
     """Return whichever of two steps lies further along the path."""
     return max(current, candidate, key=lambda s: STEPS.index(s) if s in STEPS else -1)
-
-
-def answers_from_form(form: Mapping[str, str], keys: Iterable[str]) -> dict[str, bool]:
-    """Return profile answers: a key is yes when the form sent 'yes' for it."""
-    return {key: form.get(key) == "yes" for key in keys}
