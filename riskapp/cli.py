@@ -13,7 +13,6 @@ from typing import Any, TypeVar, cast
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
 
 from .domain.accounts.roles import ROLES
 from .domain.errors import InvalidInput, LibraryInvalid, NotFound
@@ -21,7 +20,6 @@ from .extensions import db
 from .services import accounts as account_service
 from .services import coverage as coverage_service
 from .services import demo as demo_service
-from .services import exports as export_service
 from .services import library as library_service
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +58,8 @@ def _report_problems(problems: list) -> None:
 
 def upgrade_database() -> None:
     """Create the schema, or bring an older one to the latest migration."""
+    from flask_migrate import upgrade  # Alembic only for the commands that migrate
+
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 
@@ -157,6 +157,8 @@ def _not_found(exc: NotFound) -> click.exceptions.Exit:
 @in_transaction
 def export_workbook(assessment_id: int, out: Path | None) -> None:
     """Write the assessment's gap-matrix workbook (.xlsx)."""
+    from .services import exports as export_service  # openpyxl only for this command
+
     click.echo(f"Building the workbook of assessment {assessment_id}", err=True)
     try:
         path = export_service.write_workbook(assessment_id, out, _export_dir())
@@ -180,6 +182,8 @@ def export_workbook(assessment_id: int, out: Path | None) -> None:
 @in_transaction
 def export_policies(assessment_id: int, out: Path | None, effective_date: datetime | None) -> None:
     """Write one .docx per policy documenting a selected control, and a .zip of them all."""
+    from .services import exports as export_service  # python-docx only for this command
+
     click.echo(f"Building the policies of assessment {assessment_id}", err=True)
     effective = effective_date.date() if effective_date else None
     try:

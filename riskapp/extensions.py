@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import click
+from flask import Flask
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -23,7 +26,49 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class _MigrateSettings:
+    """What Flask-Migrate keeps per app, bound to Flask-Migrate on the first use beyond its folder.
+
+    `directory` answers without importing anything; any other attribute binds
+    the real Flask-Migrate (and so Alembic) to the app, which replaces this
+    stand-in in `app.extensions`, and answers from it.
+    """
+
+    def __init__(self, app: Flask, db: SQLAlchemy, directory: str, options: dict[str, Any]):
+        self._app, self._db, self.directory, self._options = app, db, directory, options
+
+    def bind(self) -> Any:
+        """Bind Flask-Migrate to the app and return its settings object."""
+        from flask_migrate import Migrate
+
+        Migrate(self._app, self._db, directory=self.directory, **self._options)
+        return self._app.extensions["migrate"]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.bind(), name)
+
+
+class _MigrationCommands(click.Group):
+    """The `db` command group of Flask-Migrate, imported only when a `db` command runs."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent=None, **extra: Any):
+        from flask_migrate.cli import db as migration_commands
+
+        return migration_commands.make_context(info_name, args, parent=parent, **extra)
+
+
+class Migrations:
+    """Flask-Migrate's `init_app`, made lazy: commands that never migrate skip Alembic."""
+
+    def init_app(self, app: Flask, db: SQLAlchemy, *, directory: str, **options: Any) -> None:
+        """Register the migration settings and the `db` commands without importing Alembic."""
+        app.extensions["migrate"] = _MigrateSettings(app, db, directory, options)
+        app.cli.add_command(
+            _MigrationCommands("db", help="Perform database migrations (Flask-Migrate).")
+        )
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+migrate = Migrations()
 csrf = CSRFProtect()
 login_manager = LoginManager()
