@@ -51,7 +51,7 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
     org = Organization(name=org_name, settings=dict(DEMO_SETTINGS))
     db.session.add(org)
     db.session.flush()
-    library = library_repo.read_library(db.session)
+    library = library_repo.cached_library(db.session)
     assessment = wizard.create_assessment(
         org,
         ScopeAnswers(

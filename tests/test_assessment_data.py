@@ -1,0 +1,174 @@
+"""The domain view of an assessment read column by column equals the one read row by row."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+from werkzeug.datastructures import MultiDict
+
+from riskapp.config import SEED_LIBRARY
+from riskapp.domain.assessment.model import (
+    AssessmentData,
+    ControlChoice,
+    CustomContent,
+    RiskRating,
+    Scope,
+)
+from riskapp.domain.library import model as dom
+from riskapp.extensions import db
+from riskapp.models import (
+    Assessment,
+    Control,
+    ControlCriterion,
+    ControlEvidence,
+    ControlPolicy,
+    ControlRisk,
+    EvidenceType,
+    Organization,
+    PolicyTemplate,
+    Risk,
+    SelectedControl,
+)
+from riskapp.repository.assessments import applicable_ratings, to_assessment_data
+from riskapp.services import wizard
+from riskapp.services.demo import create_demo
+from riskapp.services.library import load_library
+
+
+def _row_by_row(session: Session, assessment: Assessment) -> AssessmentData:
+    """The mapping as it was: whole ORM rows behind every rating, choice and custom edge."""
+    org = session.get(Organization, assessment.organization_id)
+    custom = CustomContent()
+    for r in session.scalars(
+        sa.select(Risk).where(Risk.assessment_id == assessment.id).order_by(Risk.id)
+    ):
+        custom.risks.append(
+            dom.Risk(
+                r.ref, r.title, r.category, r.threat, r.weakness, r.consequence, r.likelihood,
+                r.likelihood_rationale, r.impact, r.impact_rationale, tuple(r.tags),
+            )
+        )  # fmt: skip
+    for c in session.scalars(
+        sa.select(Control).where(Control.assessment_id == assessment.id).order_by(Control.id)
+    ):
+        custom.controls.append(
+            dom.Control(
+                c.ref, c.title, c.statement, c.domain, c.type, c.nature, c.frequency, c.owner_role
+            )
+        )
+    for e in session.scalars(
+        sa.select(ControlCriterion)
+        .where(ControlCriterion.assessment_id == assessment.id)
+        .order_by(ControlCriterion.id)
+    ):
+        custom.satisfies.append(
+            dom.Satisfies(e.control.ref, e.criterion.framework.slug, e.criterion.ref, e.strength)
+        )
+    for e in session.scalars(
+        sa.select(ControlRisk)
+        .where(ControlRisk.assessment_id == assessment.id)
+        .order_by(ControlRisk.id)
+    ):
+        custom.mitigates.append(
+            dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
+        )
+    for e in session.scalars(
+        sa.select(ControlEvidence).where(ControlEvidence.assessment_id == assessment.id)
+    ):
+        custom.evidenced_by.append(dom.EvidencedBy(e.control.ref, e.evidence_type.ref))
+    for e in session.scalars(
+        sa.select(ControlPolicy).where(ControlPolicy.assessment_id == assessment.id)
+    ):
+        custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
+    choices = session.scalars(
+        sa.select(SelectedControl)
+        .where(SelectedControl.assessment_id == assessment.id)
+        .options(selectinload(SelectedControl.control))
+        .order_by(SelectedControl.id)
+    )
+    return AssessmentData(
+        id=assessment.id,
+        name=assessment.name,
+        organization=org.name,
+        scope=Scope(
+            framework=assessment.framework.slug,
+            categories=tuple(assessment.categories or ()),
+            report_type=assessment.report_type,
+            as_of=assessment.as_of_date,
+            period_start=assessment.period_start,
+            period_end=assessment.period_end,
+            appetite=assessment.risk_appetite,
+        ),
+        profile=dict(assessment.profile or {}),
+        risks=[
+            RiskRating(
+                r.risk.ref,
+                r.likelihood,
+                r.impact,
+                r.excluded,
+                r.exclusion_reason,
+                r.treatment,
+                r.owner,
+                r.rationale,
+                (r.residual_likelihood_override, r.residual_impact_override)
+                if r.residual_likelihood_override and r.residual_impact_override
+                else None,
+                r.override_reason,
+            )
+            for r in applicable_ratings(session, assessment)
+        ],  # fmt: skip
+        controls=[
+            ControlChoice(c.control.ref, c.statement, c.owner, c.frequency, c.status, c.na_reason)
+            for c in choices
+        ],
+        custom=custom,
+        settings={k: str(v) for k, v in (org.settings or {}).items() if isinstance(v, str)},
+    )
+
+
+def test_the_demo_with_custom_content_reads_the_same_column_by_column(app) -> None:
+    load_library(SEED_LIBRARY)
+    _org_id, assessment_id = create_demo("Demo Co")
+    assessment = db.session.get(Assessment, assessment_id)
+    risk_ref = wizard.add_custom_risk(
+        assessment,
+        {"title": "Badge cloning", "threat": "A visitor", "weakness": "Old badges",
+         "consequence": "Office entry", "category": "physical", "likelihood": "3", "impact": "2"},
+    )  # fmt: skip
+    rated = applicable_ratings(db.session, assessment)
+    wizard.add_custom_control(
+        assessment,
+        MultiDict(
+            [("title", "Badge audit"), ("statement", "Each month the office manager audits."),
+             ("owner_role", "Office Manager"), ("type", "detective"), ("nature", "manual"),
+             ("frequency", "monthly"), ("criteria", "CC6.4"), ("risks", risk_ref),
+             ("risks", rated[0].risk.ref)]
+        ),
+    )  # fmt: skip
+    control = db.session.scalar(sa.select(Control).where(Control.assessment_id == assessment_id))
+    evidence = db.session.scalar(sa.select(EvidenceType).limit(1))
+    policy = db.session.scalar(sa.select(PolicyTemplate).limit(1))
+    db.session.add_all(
+        [
+            ControlEvidence(
+                control_id=control.id, evidence_type_id=evidence.id, assessment_id=assessment_id
+            ),
+            ControlPolicy(
+                control_id=control.id,
+                policy_id=policy.id,
+                is_primary=True,
+                assessment_id=assessment_id,
+            ),
+        ]
+    )
+    db.session.flush()
+    ratings = applicable_ratings(db.session, assessment)
+    ratings[0].residual_likelihood_override, ratings[0].residual_impact_override = 1, 2
+    db.session.flush()
+
+    new = to_assessment_data(db.session, assessment)
+    assert new == _row_by_row(db.session, assessment)
+    assert new.custom.risks and new.custom.controls and new.custom.satisfies
+    assert new.custom.mitigates and new.custom.evidenced_by and new.custom.documented_in
+    assert any(r.residual_override == (1, 2) for r in new.risks)
+    assert len(new.controls) > 20
