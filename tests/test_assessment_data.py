@@ -172,3 +172,37 @@ def test_the_demo_with_custom_content_reads_the_same_column_by_column(app) -> No
     assert new.custom.mitigates and new.custom.evidenced_by and new.custom.documented_in
     assert any(r.residual_override == (1, 2) for r in new.risks)
     assert len(new.controls) > 20
+
+
+def test_the_library_read_column_by_column_is_the_library_loaded(app) -> None:
+    from riskapp.domain.library.loader import parse_library
+    from riskapp.repository.library import read_library
+
+    load_library(SEED_LIBRARY)
+    parsed = parse_library(SEED_LIBRARY)
+    read = read_library(db.session)
+    assert read.controls == parsed.controls and read.risks == parsed.risks
+    assert read.criteria == parsed.criteria and read.evidence == parsed.evidence
+    assert read.policies == parsed.policies and read.frameworks == parsed.frameworks
+    for edges in ("satisfies", "mitigates", "evidenced_by", "documented_in"):
+        assert sorted(getattr(read, edges), key=repr) == sorted(getattr(parsed, edges), key=repr)
+    assert read.meta.tags == parsed.meta.tags
+
+
+def test_a_new_process_reads_the_library_built_once_per_release(app, tmp_path) -> None:
+    from riskapp.repository import library as library_repo
+
+    load_library(SEED_LIBRARY)
+    library_repo.share_built_libraries(tmp_path / "shared")
+    try:
+        library_repo._CACHE.clear()
+        built = library_repo.cached_library(db.session)
+        assert len(list((tmp_path / "shared").glob("library-*.pickle"))) == 1
+        library_repo._CACHE.clear()  # as in a new worker process
+        shared = library_repo.cached_library(db.session)
+        assert shared == built and shared is not built
+        (next((tmp_path / "shared").glob("library-*.pickle"))).write_bytes(b"torn")
+        library_repo._CACHE.clear()
+        assert library_repo.cached_library(db.session) == built  # rebuilt, not trusted
+    finally:
+        library_repo.share_built_libraries(None)
