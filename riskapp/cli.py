@@ -16,11 +16,10 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .domain.accounts.roles import ROLES
 from .domain.errors import InvalidInput, LibraryInvalid, NotFound
-from .extensions import db
-from .services import accounts as account_service
-from .services import coverage as coverage_service
-from .services import demo as demo_service
-from .services import library as library_service
+from .migration_commands import migration_commands
+
+# The database, the services and what they load are imported by the commands that use
+# them, so that `import riskapp.cli` and `riskapp --help` stay quick.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,6 +30,8 @@ def in_transaction(fn: F) -> F:
     @with_appcontext
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .extensions import db
+
         try:
             result = fn(*args, **kwargs)
         except BaseException:
@@ -64,6 +65,8 @@ def upgrade_database() -> None:
 
 
 def _load(path: Path) -> None:
+    from .services import library as library_service
+
     click.echo(f"Loading library {path}", err=True)
     try:
         report = library_service.load_library(path, _progress)
@@ -78,6 +81,7 @@ def _load(path: Path) -> None:
 @in_transaction
 def init_command(no_library: bool) -> None:
     """Create or upgrade the database and load the shipped library (safe to repeat)."""
+
     click.echo("Upgrading the database to the latest revision", err=True)
     upgrade_database()
     if not no_library:
@@ -94,6 +98,8 @@ def library_group() -> None:
 @in_transaction
 def library_check(path: str | None) -> None:
     """Validate a library folder (default: the shipped one); exit 1 listing every problem."""
+    from .services import library as library_service
+
     folder = _library_path(path)
     problems = library_service.check_library(folder, _progress)
     if problems:
@@ -115,6 +121,8 @@ def library_load(path: str | None) -> None:
 @in_transaction
 def library_stats(as_json: bool) -> None:
     """Show the loaded library's counts, edges and integrity violations."""
+    from .services import library as library_service
+
     stats = library_service.current_stats()
     if as_json:
         click.echo(json.dumps(stats, indent=2))
@@ -212,6 +220,8 @@ def export_policies(assessment_id: int, out: Path | None, effective_date: dateti
 @in_transaction
 def coverage_command(assessment_id: int, as_json: bool, closing: bool, with_risks: bool) -> None:
     """Show how the selected controls cover the assessment's in-scope criteria."""
+    from .services import coverage as coverage_service
+
     try:
         report = coverage_service.coverage_report(
             assessment_id, closing=closing or with_risks, include_risks=with_risks
@@ -255,6 +265,8 @@ def _print_coverage(report: dict) -> None:
 @in_transaction
 def demo_command(org_name: str, as_json: bool) -> None:
     """Create a demo organisation with a completed SOC 2 Type 2 assessment."""
+    from .services import demo as demo_service
+
     org_id, assessment_id = demo_service.create_demo(org_name)
     if as_json:
         click.echo(json.dumps({"organization_id": org_id, "assessment_id": assessment_id}))
@@ -299,6 +311,8 @@ def _report_invalid(exc: InvalidInput) -> click.exceptions.Exit:
 @in_transaction
 def user_create(email: str, org_name: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a user in an organisation; the first administrator of a server without sign-up."""
+    from .services import accounts as account_service
+
     password = _read_password(password_stdin)
     try:
         user, org, created = account_service.create_user(email, password, org_name, role, name)
@@ -314,6 +328,8 @@ def user_create(email: str, org_name: str, role: str, name: str, password_stdin:
 @in_transaction
 def user_set_password(email: str, password_stdin: bool) -> None:
     """Set a user's password and lift any sign-in pause (their sessions end)."""
+    from .services import accounts as account_service
+
     password = _read_password(password_stdin)
     try:
         user = account_service.reset_password(email, password)
@@ -324,12 +340,8 @@ def user_set_password(email: str, password_stdin: bool) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach riskapp's commands to the app's CLI."""
-    app.cli.add_command(init_command)
-    app.cli.add_command(library_group)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(export_group)
-    app.cli.add_command(coverage_command)
-    app.cli.add_command(user_group)
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 def _create_app() -> Flask:
@@ -338,6 +350,23 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class _Commands(FlaskGroup):
+    """Flask's command group, listing riskapp's own commands without building the app."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+@click.group(cls=_Commands, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """riskapp: risk-based control-library builder. `riskapp run` serves the app."""
+
+
+def _add_commands(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)
+    group.add_command(migration_commands())
+
+
+COMMANDS = (init_command, library_group, demo_command, export_group, coverage_command, user_group)
+_add_commands(main)

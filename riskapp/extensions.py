@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from flask import Flask
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .migration_commands import migration_commands
 
 # Stable constraint names keep Alembic migrations portable (SQLite batch mode needs them).
 NAMING_CONVENTION = {
@@ -48,24 +49,13 @@ class _MigrateSettings:
         return getattr(self.bind(), name)
 
 
-class _MigrationCommands(click.Group):
-    """The `db` command group of Flask-Migrate, imported only when a `db` command runs."""
-
-    def make_context(self, info_name: str | None, args: list[str], parent=None, **extra: Any):
-        from flask_migrate.cli import db as migration_commands
-
-        return migration_commands.make_context(info_name, args, parent=parent, **extra)
-
-
 class Migrations:
     """Flask-Migrate's `init_app`, made lazy: commands that never migrate skip Alembic."""
 
     def init_app(self, app: Flask, db: SQLAlchemy, *, directory: str, **options: Any) -> None:
         """Register the migration settings and the `db` commands without importing Alembic."""
         app.extensions["migrate"] = _MigrateSettings(app, db, directory, options)
-        app.cli.add_command(
-            _MigrationCommands("db", help="Perform database migrations (Flask-Migrate).")
-        )
+        app.cli.add_command(migration_commands())
 
 
 db = SQLAlchemy(model_class=Base)
