@@ -24,6 +24,7 @@ GREEDY = "greedy"
 INCUMBENT = "solver-best-so-far"
 DEFAULT_TIME_LIMIT = 2.0
 LAGRANGIAN_SHARE = 0.4  # of a part's time, for the bound before the solver runs
+LAGRANGIAN_ALONE = 0.75  # of a part's time when no solver follows (the rest: set-up, slack)
 SMALL_PART = 12  # candidates: such a part goes straight to the solver
 SOLVER_PART = 400  # candidates: a larger part stops at the bound (HiGHS's root LP outlasts 2 s)
 
@@ -179,7 +180,8 @@ def _solve_part(rows: list[set[int]], n: int, time_limit: float) -> _Part:
     if n > SMALL_PART:
         from .lagrangian import lagrangian_bound
 
-        lower, improved = lagrangian_bound(rows, n, len(greedy), time_limit * LAGRANGIAN_SHARE)
+        share = LAGRANGIAN_SHARE if n <= SOLVER_PART else LAGRANGIAN_ALONE
+        lower, improved = lagrangian_bound(rows, n, len(greedy), time_limit * share)
         if len(improved) < len(best):
             best = improved
         if len(best) <= lower:
