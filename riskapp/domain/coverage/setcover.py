@@ -184,9 +184,9 @@ def _solve_part(rows: list[set[int]], n: int, time_limit: float) -> _Part:
         lower, improved = lagrangian_bound(rows, n, len(greedy), time_limit * share)
         if len(improved) < len(best):
             best = improved
+    if n > SOLVER_PART:  # a bound that meets the cover proves it minimal, preference aside
         if len(best) <= lower:
             return _Part(best, True, len(best), EXACT)
-    if n > SOLVER_PART:
         return _Part(best, False, lower, GREEDY)
     from .milp import solve_programme
 
@@ -198,7 +198,7 @@ def _solve_part(rows: list[set[int]], n: int, time_limit: float) -> _Part:
             return _Part(picks, True, len(picks), EXACT)
         if len(picks) < len(best):
             best, method = picks, INCUMBENT
-    if len(best) <= lower:
+    if len(best) <= lower:  # minimal in size; the solver ran out of time to prefer among them
         return _Part(best, True, len(best), EXACT)
     return _Part(best, False, lower, method)
 
