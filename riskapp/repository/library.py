@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -471,6 +473,22 @@ def share_built_libraries(folder: Path | None) -> None:
         _SHARED["folder"] = folder
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a library's objects are made.
+
+    Tens of thousands of new objects trigger collections that each walk the
+    whole heap: unpickling a 5,000-control library took 5× longer with them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _shared_file(url: str, key: tuple[int, object]) -> tuple[Path, str] | None:
     folder = _SHARED.get("folder")
     if folder is None:
@@ -485,7 +503,8 @@ def _read_shared(url: str, key: tuple[int, object]) -> dom.Library | None:
     if found is None or not found[0].is_file():
         return None
     try:
-        library = pickle.loads(found[0].read_bytes())
+        with _collector_paused():
+            library = pickle.loads(found[0].read_bytes())
     except Exception:  # a torn or stale file is rebuilt, never trusted
         return None
     return library if isinstance(library, dom.Library) else None
@@ -526,7 +545,8 @@ def cached_library(session: Session) -> dom.Library:
     if hit is None or hit[0] != key:
         library = _read_shared(url, key) if latest else None
         if library is None:
-            library = read_library(session)
+            with _collector_paused():
+                library = read_library(session)
             if latest:
                 _write_shared(url, key, library)
         hit = (key, library)
