@@ -48,6 +48,9 @@ def create_app(config: Mapping[str, Any] | None = None, instance_path: str | Non
 
     from . import models  # noqa: F401  (registers the tables)
     from .repository import auditing  # noqa: F401  (records every change in the audit trail)
+    from .repository.library import share_built_libraries
+
+    share_built_libraries(instance / "library-cache")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)

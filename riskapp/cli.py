@@ -11,17 +11,15 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
-from flask_migrate import upgrade
 
 from .cli_period import period_group
 from .cli_support import in_transaction
 from .domain.accounts.roles import ROLES
 from .domain.errors import InvalidInput, LibraryInvalid, NotFound
-from .services import accounts as account_service
-from .services import coverage as coverage_service
-from .services import demo as demo_service
-from .services import exports as export_service
-from .services import library as library_service
+from .migration_commands import migration_commands
+
+# The services and what they load (openpyxl, python-docx, SciPy, Alembic) are imported by
+# the commands that use them, so that `import riskapp.cli` and `riskapp --help` stay quick.
 
 
 def _progress(message: str) -> None:
@@ -40,6 +38,8 @@ def _report_problems(problems: list) -> None:
 
 def upgrade_database() -> None:
     """Create the schema, or bring an older one to the latest migration."""
+    from flask_migrate import upgrade  # Alembic only for the commands that migrate
+
     upgrade(directory=current_app.extensions["migrate"].directory)
 
 
@@ -50,6 +50,8 @@ def _print_load_report(report: Any) -> None:
 
 
 def _load(path: Path) -> None:
+    from .services import library as library_service
+
     click.echo(f"Loading library {path}", err=True)
     try:
         report = library_service.load_library(path, _progress)
@@ -64,6 +66,8 @@ def _load(path: Path) -> None:
 @in_transaction
 def init_command(no_library: bool) -> None:
     """Create or upgrade the database; load the shipped library unless another is loaded."""
+    from .services import library as library_service
+
     click.echo("Upgrading the database to the latest revision", err=True)
     upgrade_database()
     click.echo("Database is at the latest revision.")
@@ -92,6 +96,8 @@ def library_group() -> None:
 @in_transaction
 def library_check(path: str | None) -> None:
     """Validate a library folder (default: the shipped one); exit 1 listing every problem."""
+    from .services import library as library_service
+
     folder = _library_path(path)
     problems = library_service.check_library(folder, _progress)
     if problems:
@@ -113,6 +119,8 @@ def library_load(path: str | None) -> None:
 @in_transaction
 def library_stats(as_json: bool) -> None:
     """Show the loaded library's counts, edges and integrity violations."""
+    from .services import library as library_service
+
     stats = library_service.current_stats()
     if as_json:
         click.echo(json.dumps(stats, indent=2))
@@ -155,6 +163,8 @@ def _not_found(exc: NotFound) -> click.exceptions.Exit:
 @in_transaction
 def export_workbook(assessment_id: int, out: Path | None) -> None:
     """Write the assessment's gap-matrix workbook (.xlsx)."""
+    from .services import exports as export_service
+
     click.echo(f"Building the workbook of assessment {assessment_id}", err=True)
     try:
         path = export_service.write_workbook(assessment_id, out, _export_dir())
@@ -178,6 +188,8 @@ def export_workbook(assessment_id: int, out: Path | None) -> None:
 @in_transaction
 def export_policies(assessment_id: int, out: Path | None, effective_date: datetime | None) -> None:
     """Write one .docx per policy documenting a selected control, and a .zip of them all."""
+    from .services import exports as export_service
+
     click.echo(f"Building the policies of assessment {assessment_id}", err=True)
     effective = effective_date.date() if effective_date else None
     try:
@@ -206,6 +218,8 @@ def export_policies(assessment_id: int, out: Path | None, effective_date: dateti
 @in_transaction
 def coverage_command(assessment_id: int, as_json: bool, closing: bool, with_risks: bool) -> None:
     """Show how the selected controls cover the assessment's in-scope criteria."""
+    from .services import coverage as coverage_service
+
     try:
         report = coverage_service.coverage_report(
             assessment_id, closing=closing or with_risks, include_risks=with_risks
@@ -264,6 +278,8 @@ def _print_coverage(report: dict) -> None:
 @in_transaction
 def demo_command(org_name: str, as_json: bool) -> None:
     """Create a demo organisation with a completed SOC 2 Type 2 assessment."""
+    from .services import demo as demo_service
+
     org_id, assessment_id = demo_service.create_demo(org_name)
     if as_json:
         click.echo(json.dumps({"organization_id": org_id, "assessment_id": assessment_id}))
@@ -308,6 +324,8 @@ def _report_invalid(exc: InvalidInput) -> click.exceptions.Exit:
 @in_transaction
 def user_create(email: str, org_name: str, role: str, name: str, password_stdin: bool) -> None:
     """Create a user in an organisation; the first administrator of a server without sign-up."""
+    from .services import accounts as account_service
+
     password = _read_password(password_stdin)
     try:
         user, org, created = account_service.create_user(email, password, org_name, role, name)
@@ -323,6 +341,8 @@ def user_create(email: str, org_name: str, role: str, name: str, password_stdin:
 @in_transaction
 def user_set_password(email: str, password_stdin: bool) -> None:
     """Set a user's password and lift any sign-in pause (their sessions end)."""
+    from .services import accounts as account_service
+
     password = _read_password(password_stdin)
     try:
         user = account_service.reset_password(email, password)
@@ -333,13 +353,8 @@ def user_set_password(email: str, password_stdin: bool) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach riskapp's commands to the app's CLI."""
-    app.cli.add_command(init_command)
-    app.cli.add_command(library_group)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(export_group)
-    app.cli.add_command(coverage_command)
-    app.cli.add_command(user_group)
-    app.cli.add_command(period_group)
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 def _create_app() -> Flask:
@@ -348,6 +363,31 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class _Commands(FlaskGroup):
+    """Flask's command group, listing riskapp's own commands without building the app."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(click.Group.list_commands(self, ctx))
+
+
+@click.group(cls=_Commands, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """riskapp: risk-based control-library builder. `riskapp run` serves the app."""
+
+
+def _add_commands(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)
+    group.add_command(migration_commands())
+
+
+COMMANDS = (
+    init_command,
+    library_group,
+    demo_command,
+    export_group,
+    coverage_command,
+    user_group,
+    period_group,
+)
+_add_commands(main)

@@ -112,3 +112,54 @@ def test_the_closing_set_covers_the_whole_shipped_library_once_implemented() -> 
         )
         left = compute_coverage(library, fewer)
         assert left.overall.covered < 61 or left.unmitigated_risks, ref
+
+
+def _milp_cover(needs: dict[str, tuple[str, ...]], preference: list[str]) -> tuple[str, ...]:
+    """The closing set as it was computed before: one weighted programme, no start, no split."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
+    from riskapp.domain.coverage.setcover import _normalise
+
+    candidates, _targets, rows, _unclosable = _normalise(needs, preference)
+    if not rows:
+        return ()
+    n = len(candidates)
+    data_rows = [t for t, row in enumerate(rows) for _ in row]
+    data_cols = [c for row in rows for c in sorted(row)]
+    matrix = coo_array((np.ones(len(data_cols)), (data_rows, data_cols)), shape=(len(rows), n))
+    result = milp(
+        1.0 + np.arange(n, dtype=float) / (n * n + 1),
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+        constraints=LinearConstraint(matrix.tocsr(), lb=1, ub=np.inf),
+        options={"mip_rel_gap": 0.0},
+    )
+    assert result.status == 0
+    return tuple(candidates[c] for c in range(n) if result.x[c] > 0.5)
+
+
+def test_the_shipped_library_gets_the_same_closing_set_as_the_single_programme() -> None:
+    import random
+
+    from riskapp.domain.coverage.closing import _ranked_targets
+
+    library = parse_library(SEED)
+    framework = next(iter(library.frameworks.values()))
+    categories = tuple(c.key for c in framework.categories)
+    rng = random.Random(3)
+    refs = list(library.controls)
+    for _ in range(6):
+        data = assessment(
+            *(ControlChoice(r, status="implemented") for r in rng.sample(refs, rng.randint(0, 40))),
+            framework=framework.slug,
+            categories=categories[: rng.randint(1, len(categories))],
+            risks=[RiskRating(ref, 5, 5, treatment="mitigate") for ref in library.risks],
+        )
+        coverage = compute_coverage(library, data)
+        for include_risks in (False, True):
+            targets, preference = _ranked_targets(library, data, coverage, include_risks)
+            expected = _milp_cover({t.key: t.candidates for t in targets}, preference)
+            found = closing_set(library, data, coverage, include_risks=include_risks)
+            assert found.refs == expected and found.cover.proven_minimal

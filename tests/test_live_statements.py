@@ -16,7 +16,7 @@ from riskapp.config import SEED_LIBRARY
 from riskapp.domain.assessment.wizard import ScopeAnswers
 from riskapp.domain.inventory.model import ROLES, SystemEntry
 from riskapp.extensions import db
-from riskapp.models import Control, SelectedControl, System
+from riskapp.models import Control, LibraryRelease, SelectedControl, System
 from riskapp.repository import library as library_repo
 from riskapp.services import exports, inventory, wizard, wizard_pages
 from riskapp.services.demo import DEMO_SETTINGS
@@ -224,8 +224,9 @@ def test_a_users_wording_is_kept_and_a_newer_template_under_it_is_shown(
     assert "records kept in Jira" in quality_statements(client, row.id)[ref]
 
     library_control.statement = "A newer library wording for {system}, reviewed each {frequency}."
+    # a library load changes the wording and records a release, which renews every cache
+    db.session.add(LibraryRelease(name="riskapp SOC 2 library", version="next", updated=1))
     db.session.commit()
-    library_repo._CACHE.clear()  # a library load would record a release; this edit does not
     page = client.get(f"/assessments/{row.id}/steps/controls").get_data(as_text=True)
     card = page[page.index(f'id="c-{ref}"') :]
     card = card[: card.index("</form>")]

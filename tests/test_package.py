@@ -58,3 +58,37 @@ def test_only_the_request_and_command_boundaries_commit_or_roll_back() -> None:
         if re.search(r"\.(commit|rollback)\(\)", line)
     ]
     assert found == []
+
+
+def test_the_command_line_imports_no_exporter_migration_or_solver_library(tmp_path) -> None:
+    """`import riskapp.cli`, `riskapp --help` and the app the commands build load none of them.
+
+    openpyxl, python-docx, Alembic (through Flask-Migrate) and SciPy load only in
+    the commands that need them: exports, `init` and `db`, the closing set.
+    """
+    code = (
+        "import sys\n"
+        "heavy = ('openpyxl', 'docx', 'alembic', 'flask_migrate', 'scipy')\n"
+        "def found(step):\n"
+        "    loaded = sorted({m.split('.')[0] for m in sys.modules} & set(heavy))\n"
+        "    print(step + ':' + ','.join(loaded))\n"
+        "import riskapp.cli\n"
+        "found('import')\n"
+        "try:\n"
+        "    riskapp.cli.main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "found('help')\n"
+        "from riskapp.app import create_app\n"
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'x'}}, "
+        f"instance_path={str(tmp_path)!r})\n"
+        "found('app')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    steps = [line for line in result.stdout.splitlines() if line.split(":")[0] in STEPS]
+    assert steps == ["import:", "help:", "app:"]
+
+
+STEPS = ("import", "help", "app")

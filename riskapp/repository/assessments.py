@@ -24,7 +24,11 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    Criterion,
+    EvidenceType,
+    Framework,
     Organization,
+    PolicyTemplate,
     Risk,
     SelectedControl,
 )
@@ -41,35 +45,49 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
 
 
 def _custom_content(session: Session, assessment_id: int) -> CustomContent:
+    """Return the assessment's own risks, controls and edges (edges read column by column)."""
     custom = CustomContent()
     for r in session.scalars(sa.select(Risk).where(Risk.assessment_id == assessment_id)):
         custom.risks.append(_domain_risk(r))
     for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
         custom.controls.append(_domain_control(c))
-    for e in session.scalars(
-        sa.select(ControlCriterion)
+    for e in session.execute(
+        sa.select(Control.ref, Framework.slug, Criterion.ref, ControlCriterion.strength)
+        .select_from(ControlCriterion)
+        .join(Control, Control.id == ControlCriterion.control_id)
+        .join(Criterion, Criterion.id == ControlCriterion.criterion_id)
+        .join(Framework, Framework.id == Criterion.framework_id)
         .where(ControlCriterion.assessment_id == assessment_id)
-        .options(selectinload(ControlCriterion.control), selectinload(ControlCriterion.criterion))
+        .order_by(ControlCriterion.id)
     ):
-        custom.satisfies.append(
-            dom.Satisfies(e.control.ref, e.criterion.framework.slug, e.criterion.ref, e.strength)
-        )
-    for e in session.scalars(
-        sa.select(ControlRisk)
+        custom.satisfies.append(dom.Satisfies(*e))
+    for e in session.execute(
+        sa.select(Control.ref, Risk.ref, ControlRisk.likelihood_effect, ControlRisk.impact_effect)
+        .select_from(ControlRisk)
+        .join(Control, Control.id == ControlRisk.control_id)
+        .join(Risk, Risk.id == ControlRisk.risk_id)
         .where(ControlRisk.assessment_id == assessment_id)
-        .options(selectinload(ControlRisk.control), selectinload(ControlRisk.risk))
+        .order_by(ControlRisk.id)
     ):
-        custom.mitigates.append(
-            dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
-        )
-    for e in session.scalars(
-        sa.select(ControlEvidence).where(ControlEvidence.assessment_id == assessment_id)
+        custom.mitigates.append(dom.Mitigates(*e))
+    for e in session.execute(
+        sa.select(Control.ref, EvidenceType.ref)
+        .select_from(ControlEvidence)
+        .join(Control, Control.id == ControlEvidence.control_id)
+        .join(EvidenceType, EvidenceType.id == ControlEvidence.evidence_type_id)
+        .where(ControlEvidence.assessment_id == assessment_id)
+        .order_by(ControlEvidence.id)
     ):
-        custom.evidenced_by.append(dom.EvidencedBy(e.control.ref, e.evidence_type.ref))
-    for e in session.scalars(
-        sa.select(ControlPolicy).where(ControlPolicy.assessment_id == assessment_id)
+        custom.evidenced_by.append(dom.EvidencedBy(*e))
+    for e in session.execute(
+        sa.select(Control.ref, PolicyTemplate.ref, ControlPolicy.is_primary)
+        .select_from(ControlPolicy)
+        .join(Control, Control.id == ControlPolicy.control_id)
+        .join(PolicyTemplate, PolicyTemplate.id == ControlPolicy.policy_id)
+        .where(ControlPolicy.assessment_id == assessment_id)
+        .order_by(ControlPolicy.id)
     ):
-        custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
+        custom.documented_in.append(dom.DocumentedIn(*e))
     return custom
 
 
@@ -201,23 +219,85 @@ def scope_of(assessment: Assessment) -> Scope:
     )
 
 
+def _rating_rows(session: Session, assessment: Assessment) -> list[sa.Row]:
+    """Return the columns of the applicable ratings, in `applicable_ratings`' order."""
+    active = active_tags(assessment.profile or {})
+    rows = session.execute(
+        sa.select(
+            Risk.ref,
+            Risk.tags,
+            Risk.assessment_id.is_not(None).label("custom"),
+            AssessedRisk.likelihood,
+            AssessedRisk.impact,
+            AssessedRisk.excluded,
+            AssessedRisk.exclusion_reason,
+            AssessedRisk.treatment,
+            AssessedRisk.owner,
+            AssessedRisk.rationale,
+            AssessedRisk.residual_likelihood_override,
+            AssessedRisk.residual_impact_override,
+            AssessedRisk.override_reason,
+        )
+        .select_from(AssessedRisk)
+        .join(Risk, Risk.id == AssessedRisk.risk_id)
+        .where(AssessedRisk.assessment_id == assessment.id)
+        .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
+    )
+    return [r for r in rows if r.custom or is_applicable(tuple(r.tags or ()), active)]
+
+
+def _retired_in_use(session: Session, assessment_id: int) -> tuple[list[Control], list[Risk]]:
+    """Return the retired library controls the assessment selects and risks it rates."""
+    controls = session.scalars(
+        sa.select(Control)
+        .join(SelectedControl, SelectedControl.control_id == Control.id)
+        .where(
+            SelectedControl.assessment_id == assessment_id,
+            Control.assessment_id.is_(None),
+            Control.retired,
+        )
+    ).all()
+    risks = session.scalars(
+        sa.select(Risk)
+        .join(AssessedRisk, AssessedRisk.risk_id == Risk.id)
+        .where(
+            AssessedRisk.assessment_id == assessment_id,
+            Risk.assessment_id.is_(None),
+            Risk.retired,
+        )
+    ).all()
+    return list(controls), list(risks)
+
+
 def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentData:
-    """Return the domain view of an assessment: scope, ratings, choices, custom content."""
+    """Return the domain view of an assessment: scope, ratings, choices, custom content.
+
+    Only the columns the domain needs are read (no library row is loaded whole):
+    at 5,000 selected controls, loading each selection's full `Control` row
+    took most of the coverage page's time.
+    """
     org = session.get(Organization, assessment.organization_id)
-    ratings = applicable_ratings(session, assessment)
-    choices = session.scalars(
-        sa.select(SelectedControl)
+    framework = session.scalar(
+        sa.select(Framework.slug).where(Framework.id == assessment.framework_id)
+    )
+    choices = session.execute(
+        sa.select(
+            Control.ref,
+            SelectedControl.statement,
+            SelectedControl.statement_base,
+            SelectedControl.owner,
+            SelectedControl.frequency,
+            SelectedControl.status,
+            SelectedControl.na_reason,
+        )
+        .select_from(SelectedControl)
+        .join(Control, Control.id == SelectedControl.control_id)
         .where(SelectedControl.assessment_id == assessment.id)
-        .options(selectinload(SelectedControl.control))
         .order_by(SelectedControl.id)
     ).all()
+    ratings = _rating_rows(session, assessment)
     custom = _custom_content(session, assessment.id)
-    _add_retired(
-        session,
-        custom,
-        [c.control for c in choices if c.control.assessment_id is None and c.control.retired],
-        [r.risk for r in ratings if r.risk.assessment_id is None and r.risk.retired],
-    )
+    _add_retired(session, custom, *_retired_in_use(session, assessment.id))
     systems = inventory_repo.entries(session, assessment.organization_id)
     settings = {
         k: str(v) for k, v in ((org.settings if org else None) or {}).items() if isinstance(v, str)
@@ -227,11 +307,19 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         id=assessment.id,
         name=assessment.name,
         organization=org.name if org else "",
-        scope=scope_of(assessment),
+        scope=Scope(
+            framework=framework or "",
+            categories=tuple(assessment.categories or ()),
+            report_type=assessment.report_type,
+            as_of=assessment.as_of_date,
+            period_start=assessment.period_start,
+            period_end=assessment.period_end,
+            appetite=assessment.risk_appetite,
+        ),
         profile=dict(assessment.profile or {}),
         risks=[
             RiskRating(
-                ref=r.risk.ref,
+                ref=r.ref,
                 likelihood=r.likelihood,
                 impact=r.impact,
                 excluded=r.excluded,
@@ -250,7 +338,7 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
         ],
         controls=[
             ControlChoice(
-                ref=c.control.ref,
+                ref=c.ref,
                 statement=c.statement or "",
                 statement_base=c.statement_base or "",
                 owner=c.owner,

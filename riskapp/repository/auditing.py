@@ -188,7 +188,9 @@ def _snapshot(obj: object, *, deleted: bool) -> dict[str, dict[str, Any]]:
     return changes
 
 
-def _organization_and_assessment(conn: sa.Connection, obj: Any) -> tuple[int | None, int | None]:
+def _organization_and_assessment(
+    conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]
+) -> tuple[int | None, int | None]:
     if isinstance(obj, Organization):
         return obj.id, None
     if isinstance(obj, Membership | Invitation | System):
@@ -200,13 +202,27 @@ def _organization_and_assessment(conn: sa.Connection, obj: Any) -> tuple[int | N
     if isinstance(obj, VendorReport | VendorCuec):
         org = conn.scalar(sa.select(Vendor.organization_id).where(Vendor.id == obj.vendor_id))
         return org, None
-    org = conn.scalar(
-        sa.select(Assessment.organization_id).where(Assessment.id == obj.assessment_id)
-    )
-    return org, obj.assessment_id
+    key = ("organization", obj.assessment_id)
+    if key not in known:
+        known[key] = conn.scalar(
+            sa.select(Assessment.organization_id).where(Assessment.id == obj.assessment_id)
+        )
+    return known[key], obj.assessment_id
 
 
-def _summary(conn: sa.Connection, obj: Any) -> str:
+def _look_up_refs(conn: sa.Connection, objs: list[Any]) -> dict[tuple[str, int], Any]:
+    """Return the refs the summaries of `objs` name, read in one query per kind."""
+    known: dict[tuple[str, int], Any] = {}
+    for kind, model, attr in (("risk", Risk, "risk_id"), ("control", Control, "control_id")):
+        owner = AssessedRisk if kind == "risk" else SelectedControl
+        ids = {getattr(o, attr) for o in objs if isinstance(o, owner)}
+        if ids:
+            rows = conn.execute(sa.select(model.id, model.ref).where(model.id.in_(ids)))
+            known.update(((kind, row_id), ref) for row_id, ref in rows)
+    return known
+
+
+def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -> str:
     if isinstance(obj, Organization | Assessment | System):
         return obj.name
     if isinstance(obj, Membership):
@@ -215,9 +231,17 @@ def _summary(conn: sa.Connection, obj: Any) -> str:
     if isinstance(obj, Invitation):
         return f"{obj.email} as {obj.role}"
     if isinstance(obj, AssessedRisk):
-        return conn.scalar(sa.select(Risk.ref).where(Risk.id == obj.risk_id)) or ""
+        if ("risk", obj.risk_id) not in known:
+            known[("risk", obj.risk_id)] = conn.scalar(
+                sa.select(Risk.ref).where(Risk.id == obj.risk_id)
+            )
+        return known[("risk", obj.risk_id)] or ""
     if isinstance(obj, SelectedControl):
-        return conn.scalar(sa.select(Control.ref).where(Control.id == obj.control_id)) or ""
+        if ("control", obj.control_id) not in known:
+            known[("control", obj.control_id)] = conn.scalar(
+                sa.select(Control.ref).where(Control.id == obj.control_id)
+            )
+        return known[("control", obj.control_id)] or ""
     if isinstance(obj, Risk | Control):
         return f"{obj.ref} {obj.title}"
     if isinstance(obj, Vendor):
@@ -232,10 +256,16 @@ def _summary(conn: sa.Connection, obj: Any) -> str:
 
 
 def _event(
-    session: Session, obj: Any, action: str, changes: dict[str, Any]
+    session: Session,
+    obj: Any,
+    action: str,
+    changes: dict[str, Any],
+    known: dict[tuple[str, int], Any] | None = None,
 ) -> dict[str, Any] | None:
+    """Return the audit row of one change; `known` memoises look-ups within one flush."""
     conn = session.connection()
-    organization_id, assessment_id = _organization_and_assessment(conn, obj)
+    known = {} if known is None else known
+    organization_id, assessment_id = _organization_and_assessment(conn, obj, known)
     if organization_id is None:
         return None
     user_id, label = session.info.get(ACTOR) or (None, SYSTEM_ACTOR)
@@ -247,7 +277,7 @@ def _event(
         "action": action,
         "object_kind": OBJECT_KINDS[type(obj)],
         "object_id": obj.id,
-        "summary": _summary(conn, obj)[:300],
+        "summary": _summary(conn, obj, known)[:300],
         "changes": changes,
     }
 
@@ -255,17 +285,18 @@ def _event(
 @event.listens_for(db.session, "before_flush")
 def _note_updates_and_deletes(session: Session, _context: Any, _instances: Any) -> None:
     pending: list[dict[str, Any]] = []
+    known: dict[tuple[str, int], Any] = {}
     with session.no_autoflush:
         for obj in session.dirty:
             if _audited(obj) and session.is_modified(obj, include_collections=False):
                 changes = _changed(session.connection(), obj)
                 if changes:
-                    found = _event(session, obj, "update", changes)
+                    found = _event(session, obj, "update", changes, known)
                     if found:
                         pending.append(found)
         for obj in session.deleted:
             if _audited(obj) and not isinstance(obj, Organization):
-                found = _event(session, obj, "delete", _snapshot(obj, deleted=True))
+                found = _event(session, obj, "delete", _snapshot(obj, deleted=True), known)
                 if found:
                     pending.append(found)
     session.info[_PENDING] = pending
@@ -276,8 +307,10 @@ def _note_updates_and_deletes(session: Session, _context: Any, _instances: Any) 
 @event.listens_for(db.session, "after_flush")
 def _write_events(session: Session, _context: Any) -> None:
     rows = list(session.info.pop(_PENDING, []))
-    for obj in session.info.pop(_NEW, []):
-        found = _event(session, obj, "create", _snapshot(obj, deleted=False))
+    created = session.info.pop(_NEW, [])
+    known = _look_up_refs(session.connection(), created) if len(created) > 1 else {}
+    for obj in created:
+        found = _event(session, obj, "create", _snapshot(obj, deleted=False), known)
         if found:
             rows.append(found)
     gone = session.info.pop(_GONE_ORGS, set())

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Set
+import gc
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Set
+from contextlib import contextmanager
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -313,10 +319,38 @@ def _fields(obj: Any, cls: type, **extra: Any) -> Any:
     return cls(**{name: getattr(obj, name) for name in names}, **extra)
 
 
+def _node_columns(session: Session, model: type, cls: type, *skip: str) -> Any:
+    """Return rows of the current library nodes: their id, then `cls`'s fields in order."""
+    names = [f for f in cls.__dataclass_fields__ if f not in skip]
+    query = (
+        sa.select(model.id, *(getattr(model, name) for name in names))
+        .where(~model.retired)
+        .order_by(model.position)
+    )
+    if hasattr(model, "assessment_id"):
+        query = query.where(model.assessment_id.is_(None))
+    return session.execute(query)
+
+
+def _edge_columns(session: Session, model: type, *names: str) -> Any:
+    """Return rows of the library's edges of one kind: the named columns, in id order."""
+    return session.execute(
+        sa.select(*(getattr(model, name) for name in names))
+        .where(model.assessment_id.is_(None))
+        .order_by(model.id)
+    )
+
+
 def read_library(session: Session) -> dom.Library:
-    """Return the current (not retired) library rows as a domain Library."""
-    release = session.scalars(
-        sa.select(LibraryRelease).order_by(LibraryRelease.id.desc()).limit(1)
+    """Return the current (not retired) library rows as a domain Library.
+
+    Nodes and edges are read as plain columns (no ORM objects): at 5,000
+    controls, building ORM objects was most of a worker's first request.
+    """
+    release = session.execute(
+        sa.select(LibraryRelease.name, LibraryRelease.version)
+        .order_by(LibraryRelease.id.desc())
+        .limit(1)
     ).first()
     tags = {
         t.key: dom.Tag(t.key, t.description, t.question, t.help, t.default)
@@ -337,10 +371,16 @@ def read_library(session: Session) -> dom.Library:
             categories=tuple(dom.Category(**c) for c in fw.categories),
             series=tuple(dom.Series(**s) for s in fw.series),
         )
-    slugs = {fw.id: fw.slug for fw in session.scalars(sa.select(Framework))}
-    criteria_rows = session.scalars(
-        sa.select(Criterion).where(~Criterion.retired).order_by(Criterion.position)
-    ).all()
+    slugs = {fid: slug for fid, slug in session.execute(sa.select(Framework.id, Framework.slug))}
+    criteria_rows = session.execute(
+        sa.select(
+            Criterion.id, Criterion.framework_id, Criterion.ref, Criterion.series,
+            Criterion.category, Criterion.title, Criterion.description,
+            Criterion.points_of_focus, Criterion.parent_id,
+        )
+        .where(~Criterion.retired)
+        .order_by(Criterion.position)
+    ).all()  # fmt: skip
     criterion_keys = {c.id: (slugs[c.framework_id], c.ref) for c in criteria_rows}
     for c in criteria_rows:
         framework, ref = criterion_keys[c.id]
@@ -355,17 +395,17 @@ def read_library(session: Session) -> dom.Library:
             parent=criterion_keys[c.parent_id][1] if c.parent_id in criterion_keys else None,
         )
     risk_refs: dict[int, str] = {}
-    for r in session.scalars(_current(Risk)):
-        risk_refs[r.id] = r.ref
-        lib.risks[r.ref] = _fields(r, dom.Risk, tags=tuple(r.tags))
+    for row_id, *values, tags_value in _node_columns(session, Risk, dom.Risk):
+        risk_refs[row_id] = values[0]
+        lib.risks[values[0]] = dom.Risk(*values, tuple(tags_value))
     control_refs: dict[int, str] = {}
-    for c in session.scalars(_current(Control)):
-        control_refs[c.id] = c.ref
-        lib.controls[c.ref] = _fields(c, dom.Control)
+    for row_id, *values in _node_columns(session, Control, dom.Control):
+        control_refs[row_id] = values[0]
+        lib.controls[values[0]] = dom.Control(*values)
     evidence_refs: dict[int, str] = {}
-    for e in session.scalars(_current(EvidenceType)):
-        evidence_refs[e.id] = e.ref
-        lib.evidence[e.ref] = _fields(e, dom.EvidenceType)
+    for row_id, *values in _node_columns(session, EvidenceType, dom.EvidenceType):
+        evidence_refs[row_id] = values[0]
+        lib.evidence[values[0]] = dom.EvidenceType(*values)
     policy_refs: dict[int, str] = {}
     for p in session.scalars(_current(PolicyTemplate)):
         policy_refs[p.id] = p.ref
@@ -375,31 +415,34 @@ def read_library(session: Session) -> dom.Library:
             roles=tuple(dom.PolicyRole(**r) for r in p.roles),
             sections=tuple(dom.PolicySection(**s) for s in p.sections),
         )
-    for e in _library_edges(session, ControlCriterion):
-        if e.control_id in control_refs and e.criterion_id in criterion_keys:
-            framework, ref = criterion_keys[e.criterion_id]
-            lib.satisfies.append(
-                dom.Satisfies(control_refs[e.control_id], framework, ref, e.strength)
+    satisfies = lib.satisfies.append
+    for control_id, criterion_id, strength in _edge_columns(
+        session, ControlCriterion, "control_id", "criterion_id", "strength"
+    ):
+        if control_id in control_refs and criterion_id in criterion_keys:
+            framework, ref = criterion_keys[criterion_id]
+            satisfies(dom.Satisfies(control_refs[control_id], framework, ref, strength))
+    mitigates = lib.mitigates.append
+    for control_id, risk_id, likelihood, impact in _edge_columns(
+        session, ControlRisk, "control_id", "risk_id", "likelihood_effect", "impact_effect"
+    ):
+        if control_id in control_refs and risk_id in risk_refs:
+            mitigates(
+                dom.Mitigates(control_refs[control_id], risk_refs[risk_id], likelihood, impact)
             )
-    for e in _library_edges(session, ControlRisk):
-        if e.control_id in control_refs and e.risk_id in risk_refs:
-            lib.mitigates.append(
-                dom.Mitigates(
-                    control_refs[e.control_id],
-                    risk_refs[e.risk_id],
-                    e.likelihood_effect,
-                    e.impact_effect,
-                )
-            )
-    for e in _library_edges(session, ControlEvidence):
-        if e.control_id in control_refs and e.evidence_type_id in evidence_refs:
+    for control_id, evidence_id in _edge_columns(
+        session, ControlEvidence, "control_id", "evidence_type_id"
+    ):
+        if control_id in control_refs and evidence_id in evidence_refs:
             lib.evidenced_by.append(
-                dom.EvidencedBy(control_refs[e.control_id], evidence_refs[e.evidence_type_id])
+                dom.EvidencedBy(control_refs[control_id], evidence_refs[evidence_id])
             )
-    for e in _library_edges(session, ControlPolicy):
-        if e.control_id in control_refs and e.policy_id in policy_refs:
+    for control_id, policy_id, is_primary in _edge_columns(
+        session, ControlPolicy, "control_id", "policy_id", "is_primary"
+    ):
+        if control_id in control_refs and policy_id in policy_refs:
             lib.documented_in.append(
-                dom.DocumentedIn(control_refs[e.control_id], policy_refs[e.policy_id], e.is_primary)
+                dom.DocumentedIn(control_refs[control_id], policy_refs[policy_id], is_primary)
             )
     return lib
 
@@ -411,11 +454,74 @@ def _current(model: type) -> sa.Select:
     return query
 
 
-def _library_edges(session: Session, model: type) -> Iterable[Any]:
-    return session.scalars(sa.select(model).where(model.assessment_id.is_(None)).order_by(model.id))
-
-
 _CACHE: dict[str, tuple[tuple[int, object], dom.Library]] = {}
+_SHARED: dict[str, Path] = {}  # "folder" → where built libraries are shared between processes
+
+
+def share_built_libraries(folder: Path | None) -> None:
+    """Keep each built library in `folder` too, for the server's other and later processes.
+
+    A worker's first request then reads the library built once per library
+    release instead of building it again. The files are pickles: the folder
+    must be the server's own (the instance folder), writable by nobody else.
+    """
+    if folder is None:
+        _SHARED.pop("folder", None)
+    else:
+        _SHARED["folder"] = folder
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a library's objects are made.
+
+    Tens of thousands of new objects trigger collections that each walk the
+    whole heap: unpickling a 5,000-control library took 5× longer with them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _shared_file(url: str, key: tuple[int, object]) -> tuple[Path, str] | None:
+    folder = _SHARED.get("folder")
+    if folder is None:
+        return None
+    database = hashlib.sha256(url.encode()).hexdigest()[:16]
+    release = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
+    return folder / f"library-{database}-{release}.pickle", f"library-{database}-*.pickle"
+
+
+def _read_shared(url: str, key: tuple[int, object]) -> dom.Library | None:
+    found = _shared_file(url, key)
+    if found is None or not found[0].is_file():
+        return None
+    try:
+        with _collector_paused():
+            library = pickle.loads(found[0].read_bytes())
+    except Exception:  # a torn or stale file is rebuilt, never trusted
+        return None
+    return library if isinstance(library, dom.Library) else None
+
+
+def _write_shared(url: str, key: tuple[int, object], library: dom.Library) -> None:
+    found = _shared_file(url, key)
+    if found is None:
+        return
+    path, older = found
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob(older):
+            stale.unlink(missing_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, path)
+    except OSError:  # sharing is an optimisation: a read-only folder only costs time
+        return
 
 
 def cached_library(session: Session) -> dom.Library:
@@ -423,7 +529,8 @@ def cached_library(session: Session) -> dom.Library:
 
     Library rows change only through a load, which records a release, so the
     newest release id (and its time) keys the cache; each database URL has
-    its own entry.
+    its own entry. A process without the entry takes it from the shared
+    folder (see `share_built_libraries`) before building it.
     """
     latest = session.execute(
         sa.select(LibraryRelease.id, LibraryRelease.loaded_at)
@@ -434,6 +541,12 @@ def cached_library(session: Session) -> dom.Library:
     url = str(session.get_bind().url)
     hit = _CACHE.get(url)
     if hit is None or hit[0] != key:
-        hit = (key, read_library(session))
+        library = _read_shared(url, key) if latest else None
+        if library is None:
+            with _collector_paused():
+                library = read_library(session)
+            if latest:
+                _write_shared(url, key, library)
+        hit = (key, library)
         _CACHE[url] = hit
     return hit[1]

@@ -53,7 +53,7 @@ def create_demo(org_name: str = "Demo Co", today: date | None = None) -> tuple[i
     db.session.add(org)
     db.session.flush()
     _demo_inventory(org.id)
-    library = library_repo.read_library(db.session)
+    library = library_repo.cached_library(db.session)
     assessment = wizard.create_assessment(
         org,
         ScopeAnswers(

@@ -2,7 +2,9 @@
 
 The web views call the `*_file` functions (bytes and a download name), the
 CLI calls the `write_*` functions (files on disk). Both raise NotFound for an
-unknown assessment or policy; neither checks who asks (the web layer does).
+unknown assessment or policy; neither checks who asks (the web layer does). The exporters (openpyxl,
+python-docx) are imported by the functions that build files, so that importing
+this module, as the web app and the CLI do, stays light.
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ from ..domain.assessment.model import AssessmentData
 from ..domain.coverage.report import compute_coverage
 from ..domain.library.model import Library
 from ..exporters.filenames import slugify
-from ..exporters.policies import build_policy_docx, policy_documents, zip_documents
-from ..exporters.workbook import build_workbook
 from ..extensions import db
 from ..repository.assessments import get_assessment, to_assessment_data
-from ..repository.library import read_library
+from ..repository.library import cached_library
 from .organizations import organisation_bands
 from .period_export import period_export
 
@@ -43,7 +43,7 @@ class ExportFile:
 def load(assessment_id: int) -> tuple[Library, AssessmentData]:
     """Return the current library and the assessment's data; NotFound for an unknown id."""
     row = get_assessment(db.session, assessment_id)
-    return read_library(db.session), to_assessment_data(db.session, row)
+    return cached_library(db.session), to_assessment_data(db.session, row)
 
 
 def _stem(data: AssessmentData) -> str:
@@ -52,6 +52,8 @@ def _stem(data: AssessmentData) -> str:
 
 def workbook_file(assessment_id: int, *, generated_at: datetime | None = None) -> ExportFile:
     """Build the assessment's workbook from its current data."""
+    from ..exporters.workbook import build_workbook  # openpyxl: only when a workbook is built
+
     library, data = load(assessment_id)
     content = build_workbook(
         library,
@@ -68,6 +70,8 @@ def policy_file(
     assessment_id: int, policy_ref: str, *, effective_date: date | None = None
 ) -> ExportFile:
     """Build one policy document of the assessment; NotFound for an unknown policy ref."""
+    from ..exporters.policies import build_policy_docx
+
     library, data = load(assessment_id)
     content = build_policy_docx(
         library, data, policy_ref, effective_date=effective_date or date.today()
@@ -78,6 +82,8 @@ def policy_file(
 
 def policies_zip_file(assessment_id: int, *, effective_date: date | None = None) -> ExportFile:
     """Build the .zip of every policy documenting a selected control."""
+    from ..exporters.policies import policy_documents, zip_documents
+
     library, data = load(assessment_id)
     effective = effective_date or date.today()
     documents = policy_documents(library, data, effective_date=effective)
@@ -113,6 +119,8 @@ def write_policies(
     The folder is `out_dir`, or `<export_dir>/<organisation-assessment>-policies`;
     `progress` hears one line per file written.
     """
+    from ..exporters.policies import policy_documents, zip_documents
+
     say = progress or (lambda _msg: None)
     library, data = load(assessment_id)
     folder = out_dir or export_dir / f"{_stem(data)}-policies"

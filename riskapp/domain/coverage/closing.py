@@ -189,12 +189,16 @@ def closing_set(
         {t.key: t.candidates for t in targets}, preference, time_limit=time_limit
     )
     known = _controls(library, assessment)
+    closes: dict[str, list[str]] = defaultdict(list)
+    for t in targets:
+        for ref in t.candidates:
+            closes[ref].append(t.ref)
     closers = tuple(
         Closer(
             ref=ref,
             title=known[ref].title,
             domain=known[ref].domain,
-            closes=tuple(t.ref for t in targets if ref in t.candidates),
+            closes=tuple(closes[ref]),
         )
         for ref in cover.chosen
     )

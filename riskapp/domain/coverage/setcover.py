@@ -1,14 +1,21 @@
 """The smallest set of candidates that closes every target: exact set cover, greedy fallback.
 
-The exact answer comes from a mixed-integer programme solved by HiGHS (through
-`scipy.optimize.milp`), under a time limit. When the solver stops at the limit,
-or fails, the answer is the better of its best incumbent and a greedy cover,
-and says that it is not proven minimal. SciPy is imported only when a cover is
-asked for, so importing the domain stays light.
+The work is split before anything is solved: a target with a single candidate
+forces that candidate, and what is left falls apart into independent parts
+(connected components of the target–candidate graph), each solved on its own.
+A part gets a lazy greedy cover, then a Lagrangian relaxation that proves a
+lower bound on its size and improves the cover, then (when the bound does not
+already prove the cover minimal) a mixed-integer programme solved by HiGHS,
+started from the best cover so far, under the part's share of the time limit.
+When the solver stops at the limit the answer is the best cover found, proven
+minimal only if its size meets the bound. NumPy and SciPy are imported only
+when a part needs them, so importing the domain stays light.
 """
 
 from __future__ import annotations
 
+import heapq
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,17 +23,23 @@ EXACT = "exact"
 GREEDY = "greedy"
 INCUMBENT = "solver-best-so-far"
 DEFAULT_TIME_LIMIT = 2.0
+LAGRANGIAN_SHARE = 0.4  # of a part's time, for the bound before the solver runs
+LAGRANGIAN_ALONE = 0.75  # of a part's time when no solver follows (the rest: set-up, slack)
+SMALL_PART = 12  # candidates: such a part goes straight to the solver
+SOLVER_PART = 400  # candidates: a larger part stops at the bound (HiGHS's root LP outlasts 2 s)
 
 
 @dataclass(frozen=True)
 class Cover:
     """A set of candidates and what is known about it.
 
-    `chosen` is in preference order. `proven_minimal` is true only when the
-    solver proved that no smaller set closes every closable target.
-    `lower_bound` is the fewest candidates any cover needs, as far as is known
-    (equal to `len(chosen)` when proven). `unclosable` lists the targets no
-    candidate closes; they are left out of the programme.
+    `chosen` is in preference order. `proven_minimal` is true only when no
+    smaller set closes every closable target is proven (by the solver, or by a
+    lower bound equal to the size). `lower_bound` is the fewest candidates any
+    cover needs, as far as is proven (equal to `len(chosen)` when proven).
+    `unclosable` lists the targets no candidate closes; they are left out.
+    `forced` counts the chosen candidates that were a target's only one, and
+    `parts` the independent parts solved apart.
     """
 
     chosen: tuple[str, ...]
@@ -34,10 +47,22 @@ class Cover:
     method: str
     lower_bound: int
     unclosable: tuple[str, ...] = ()
+    forced: int = 0
+    parts: int = 0
 
     @property
     def size(self) -> int:
         return len(self.chosen)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One solved part: picks (global candidate indexes), proof, bound and method."""
+
+    picks: list[int]
+    proven: bool
+    lower: int
+    method: str
 
 
 def _normalise(
@@ -60,65 +85,122 @@ def _closes(chosen: Iterable[int], rows: list[set[int]]) -> bool:
     return all(row & picked for row in rows)
 
 
+def _by_candidate(rows: list[set[int]], n: int) -> list[list[int]]:
+    found: list[list[int]] = [[] for _ in range(n)]
+    for t, row in enumerate(rows):
+        for c in row:
+            found[c].append(t)
+    return found
+
+
+def drop_redundant(picked: Sequence[int], rows: list[set[int]], n: int) -> list[int]:
+    """Drop every pick whose targets the others close, trying the last pick first."""
+    by_candidate = _by_candidate(rows, n)
+    times = [0] * len(rows)
+    for c in picked:
+        for t in by_candidate[c]:
+            times[t] += 1
+    kept = set(picked)
+    for c in reversed(picked):
+        if all(times[t] > 1 for t in by_candidate[c]):
+            kept.discard(c)
+            for t in by_candidate[c]:
+                times[t] -= 1
+    return sorted(kept)
+
+
 def greedy_cover(rows: list[set[int]], n: int) -> list[int]:
     """Return a cover by repeatedly taking the candidate that closes most open targets.
 
     Ties go to the lower index (the preferred candidate). Afterwards every
     pick whose targets the others already close is dropped, latest first.
+    A candidate's count only falls, so a stale count in the priority queue is
+    an upper bound: the popped candidate is taken once its recount matches.
     """
-    by_candidate: list[set[int]] = [set() for _ in range(n)]
-    for t, row in enumerate(rows):
-        for c in row:
-            by_candidate[c].add(t)
-    open_targets = set(range(len(rows)))
+    by_candidate = _by_candidate(rows, n)
+    is_open = [True] * len(rows)
+    count = [len(ts) for ts in by_candidate]
+    queue = [(-count[c], c) for c in range(n) if count[c]]
+    heapq.heapify(queue)
     picked: list[int] = []
-    while open_targets:
-        best = max(range(n), key=lambda c: (len(by_candidate[c] & open_targets), -c))
-        picked.append(best)
-        open_targets -= by_candidate[best]
-    for c in reversed(list(picked)):
-        rest = [p for p in picked if p != c]
-        if _closes(rest, rows):
-            picked = rest
-    return sorted(picked)
+    left = len(rows)
+    while left and queue:
+        stale, c = heapq.heappop(queue)
+        if count[c] == 0:
+            continue
+        if count[c] != -stale:
+            heapq.heappush(queue, (-count[c], c))
+            continue
+        picked.append(c)
+        for t in by_candidate[c]:
+            if is_open[t]:
+                is_open[t] = False
+                left -= 1
+                for other in rows[t]:
+                    count[other] -= 1
+    return drop_redundant(picked, rows, n)
 
 
-def _exact_cover(
-    rows: list[set[int]], n: int, time_limit: float
-) -> tuple[list[int] | None, bool, int]:
-    """Solve the set-cover programme; return (picks or None, proven, lower bound on the count).
+def forced_candidates(rows: list[set[int]]) -> tuple[set[int], list[int]]:
+    """Return the candidates some target forces and the targets they leave open."""
+    forced = {next(iter(row)) for row in rows if len(row) == 1}
+    return forced, [t for t, row in enumerate(rows) if not row & forced]
 
-    Candidate i costs 1 + i/(n²+1): any set's extra over its count stays below
-    1, so the solver minimises the count first and, among sets of that count,
-    prefers better-ranked candidates. A dual bound B on that objective means
-    every cover needs at least floor(B) candidates.
-    """
-    import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import coo_array
 
-    data_rows = [t for t, row in enumerate(rows) for _ in row]
-    data_cols = [c for row in rows for c in sorted(row)]
-    matrix = coo_array(
-        (np.ones(len(data_cols)), (data_rows, data_cols)), shape=(len(rows), n)
-    ).tocsr()
-    cost = 1.0 + np.arange(n, dtype=float) / (n * n + 1)
-    result = milp(
-        cost,
-        integrality=np.ones(n),
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(matrix, lb=1, ub=np.inf),
-        options={"time_limit": max(time_limit, 0.0), "mip_rel_gap": 0.0},
-    )
-    bound = getattr(result, "mip_dual_bound", None)
-    lower = int(np.floor(bound + 1e-9)) if bound is not None and np.isfinite(bound) else 0
-    if result.x is None:
-        return None, False, lower
-    picks = [c for c in range(n) if result.x[c] > 0.5]
-    if not _closes(picks, rows):  # a solver answer is checked, never trusted
-        return None, False, lower
-    proven = result.status == 0
-    return picks, proven, len(picks) if proven else lower
+def components(rows: list[set[int]], targets: Sequence[int]) -> list[list[int]]:
+    """Group `targets` into parts that share no candidate (connected components)."""
+    parent: dict[int, int] = {}
+
+    def root(c: int) -> int:
+        while parent.setdefault(c, c) != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for t in targets:
+        first, *rest = rows[t]
+        a = root(first)
+        for c in rest:
+            b = root(c)
+            if a != b:
+                parent[b] = a
+    grouped: dict[int, list[int]] = {}
+    for t in targets:
+        grouped.setdefault(root(next(iter(rows[t]))), []).append(t)
+    return list(grouped.values())
+
+
+def _solve_part(rows: list[set[int]], n: int, time_limit: float) -> _Part:
+    """Cover one part given as local rows over candidates 0..n-1 (local preference order)."""
+    greedy = greedy_cover(rows, n)
+    if len(greedy) == 1:
+        return _Part(greedy, True, 1, EXACT)
+    start = time.perf_counter()
+    best, lower, method = greedy, 1, GREEDY
+    if n > SMALL_PART:
+        from .lagrangian import lagrangian_bound
+
+        share = LAGRANGIAN_SHARE if n <= SOLVER_PART else LAGRANGIAN_ALONE
+        lower, improved = lagrangian_bound(rows, n, len(greedy), time_limit * share)
+        if len(improved) < len(best):
+            best = improved
+    if n > SOLVER_PART:  # a bound that meets the cover proves it minimal, preference aside
+        if len(best) <= lower:
+            return _Part(best, True, len(best), EXACT)
+        return _Part(best, False, lower, GREEDY)
+    from .milp import solve_programme
+
+    left = max(time_limit - (time.perf_counter() - start), 0.0)
+    picks, proven, solver_lower = solve_programme(rows, n, best, left)
+    lower = max(lower, solver_lower)
+    if picks is not None and _closes(picks, rows):  # a solver answer is checked, never trusted
+        if proven:
+            return _Part(picks, True, len(picks), EXACT)
+        if len(picks) < len(best):
+            best, method = picks, INCUMBENT
+    if len(best) <= lower:  # minimal in size; the solver ran out of time to prefer among them
+        return _Part(best, True, len(best), EXACT)
+    return _Part(best, False, lower, method)
 
 
 def smallest_cover(
@@ -131,25 +213,35 @@ def smallest_cover(
 
     `needs` maps each target to the candidates that would close it. Among
     covers of the smallest size the one whose candidates come earliest in
-    `preference` is preferred (candidates not named there come after, by name).
+    `preference` is preferred (candidates not named there come after, by name);
+    that tie-break is exact where the solver proves its answer. The time limit
+    is shared among the parts in proportion to their size.
     """
     candidates, targets, rows, unclosable = _normalise(needs, preference)
     if not targets:
         return Cover((), True, EXACT, 0, unclosable)
-    n = len(candidates)
-    picks, proven, lower = _exact_cover(rows, n, time_limit)
-    if picks is not None and proven:
-        chosen, method = picks, EXACT
-    else:
-        greedy = greedy_cover(rows, n)
-        if picks is not None and len(picks) < len(greedy):
-            chosen, method = picks, INCUMBENT
-        else:
-            chosen, method = greedy, GREEDY
+    forced, open_targets = forced_candidates(rows)
+    parts = components(rows, open_targets)
+    weight = sum(sum(len(rows[t]) for t in part) for part in parts) or 1
+    chosen = set(forced)
+    lower, proven, methods = len(forced), True, set()
+    for part in parts:
+        local = sorted({c for t in part for c in rows[t]})  # global order is preference order
+        index = {c: i for i, c in enumerate(local)}
+        part_rows = [{index[c] for c in rows[t]} for t in part]
+        share = time_limit * sum(len(r) for r in part_rows) / weight
+        solved = _solve_part(part_rows, len(local), share)
+        chosen.update(local[i] for i in solved.picks)
+        lower += solved.lower
+        proven = proven and solved.proven
+        methods.add(solved.method)
+    method = EXACT if proven else (INCUMBENT if INCUMBENT in methods else GREEDY)
     return Cover(
-        chosen=tuple(candidates[c] for c in chosen),
-        proven_minimal=method == EXACT,
+        chosen=tuple(candidates[c] for c in sorted(chosen)),
+        proven_minimal=proven,
         method=method,
-        lower_bound=len(chosen) if method == EXACT else max(lower, 1),
+        lower_bound=len(chosen) if proven else max(lower, 1),
         unclosable=unclosable,
+        forced=len(forced),
+        parts=len(parts),
     )

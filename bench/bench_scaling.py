@@ -1,0 +1,294 @@
+"""Scaling curves at 1k, 5k and 20k synthetic controls, each figure beside its target.
+
+Run: python bench/bench_scaling.py [--sizes 1000 5000 20000] [--runs N]
+(set RISKAPP_BENCH_PG_URL=postgresql+psycopg://… to add PostgreSQL, in a schema of its own)
+
+Per size, a synthetic library scaled from the coverage issue's shape (per control:
+0.2 criteria, 4 criterion edges of which one primary, 0.4 risks, 2 risk edges) is
+loaded into a fresh database with an assessment selecting every control, and the
+bench prints medians of:
+- coverage, the service call (`services.coverage.load`: cached library, the
+  assessment's data, the coverage), warm; a worker's first call (in-process
+  library cache empty, library shared by an earlier process) and the very first
+  call after a library load (library built); the floor query (bench/floor.py)
+  and the ratio (targets: warm within 3× of the floor; a worker's first call
+  within 2× of warm);
+- the closing set with risks, for the same library and an assessment that
+  selects nothing and mitigates every risk, and again for a library of the
+  same number of controls with the issue's 1,000 criteria and 2,000 risks:
+  size, proven lower bound, proven flag (targets: proven minimal at 1k,
+  within 1% of the bound under 2 s at 5k, under 10 s at 20k);
+- the workbook (.xlsx) of the assessment;
+and the tracemalloc peak of one untimed run of each, and the process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from floor import floor_query
+from harness import median_time, traced_peak
+from synthetic import CATEGORIES, FRAMEWORK, PERIOD, SETTINGS, synthetic_library
+
+from riskapp.domain.assessment.model import STATUSES, AssessmentData, RiskRating, Scope
+from riskapp.domain.coverage.closing import closing_set
+from riskapp.domain.coverage.report import compute_coverage
+from riskapp.domain.coverage.setcover import DEFAULT_TIME_LIMIT
+from riskapp.domain.library.model import Library
+
+PG_URL = os.environ.get("RISKAPP_BENCH_PG_URL")
+
+
+def scaled_library(controls: int) -> Library:
+    """Return the issue's 5,000-control shape scaled to `controls`."""
+    return synthetic_library(
+        controls, criteria=controls // 5, satisfies=4 * controls, risks=2 * controls // 5
+    )
+
+
+def mark(value: float, limit: float, unit: str, what: str = "<") -> str:
+    ok = "met" if value < limit else "NOT met"
+    return f"[target {what} {limit:g} {unit}: {ok}]"
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    """Yield a database URL: a temporary SQLite file, or a PostgreSQL schema dropped after."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{tmp}/bench.db"
+        return
+    from riskapp.config import normalise_database_url
+
+    base = normalise_database_url(PG_URL or "")
+    schema = f"riskapp_bench_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
+def _store(library: Library) -> int:
+    """Write the library and an assessment selecting every control; return its id."""
+    from riskapp.extensions import db
+    from riskapp.models import (
+        AssessedRisk,
+        Assessment,
+        Control,
+        Framework,
+        Organization,
+        Risk,
+        SelectedControl,
+    )
+    from riskapp.repository.library import sync_library
+
+    sync_library(db.session, library)
+    org = Organization(name="Acme Ltd", settings=dict(SETTINGS))
+    db.session.add(org)
+    db.session.flush()
+    framework_id = db.session.scalar(sa.select(Framework.id).where(Framework.slug == FRAMEWORK))
+    row = Assessment(
+        organization_id=org.id,
+        framework_id=framework_id,
+        name="Bench 2026",
+        categories=list(CATEGORIES),
+        report_type="type2",
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+    )
+    db.session.add(row)
+    db.session.flush()
+    controls = db.session.execute(sa.select(Control.id).order_by(Control.position)).scalars()
+    db.session.execute(
+        sa.insert(SelectedControl),
+        [
+            {
+                "assessment_id": row.id,
+                "control_id": cid,
+                "status": STATUSES[i % len(STATUSES)],
+                "na_reason": "Not used." if STATUSES[i % len(STATUSES)] == "not-applicable" else "",
+                "owner": "Dana Smith" if i % 4 == 0 else "",
+            }
+            for i, cid in enumerate(controls)
+        ],
+    )
+    risks = db.session.execute(sa.select(Risk.id, Risk.likelihood, Risk.impact)).all()
+    db.session.execute(
+        sa.insert(AssessedRisk),
+        [
+            {
+                "assessment_id": row.id,
+                "risk_id": r.id,
+                "likelihood": r.likelihood,
+                "impact": r.impact,
+                "treatment": "mitigate",
+                "owner": "CTO",
+            }
+            for r in risks
+        ],  # fmt: skip
+    )
+    db.session.commit()
+    return row.id
+
+
+def bench_coverage(size: int, backend: str, library: Library, runs: int) -> AssessmentData:
+    """Print the coverage service call, cold and warm, against the floor query; return the data."""
+    from riskapp.app import create_app
+    from riskapp.cli import upgrade_database
+    from riskapp.extensions import db
+    from riskapp.models import Assessment
+    from riskapp.repository import library as library_repo
+    from riskapp.services import coverage as coverage_service
+
+    with database(backend) as url, tempfile.TemporaryDirectory() as instance:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"}, instance)
+        with app.app_context():
+            upgrade_database()
+            start = time.perf_counter()
+            assessment_id = _store(library)
+            stored = time.perf_counter() - start
+
+            def service() -> Any:
+                row = db.session.get(Assessment, assessment_id)
+                result = coverage_service.load(row)
+                db.session.rollback()  # the request boundary: nothing kept in the session
+                return result
+
+            shared = Path(instance) / "library-cache"
+            for built in shared.glob("*.pickle"):
+                built.unlink()
+            library_repo._CACHE.clear()
+            start = time.perf_counter()
+            service()  # the first request after a library load: builds and shares the library
+            first = time.perf_counter() - start
+            library_repo._CACHE.clear()
+            start = time.perf_counter()
+            service()  # a new worker's first request: reads the shared library
+            cold = time.perf_counter() - start
+            warm, (_lib, data, coverage) = median_time(service, runs)
+
+            def floor() -> Any:
+                rows = floor_query(db.session, assessment_id)
+                db.session.rollback()
+                return rows
+
+            floor_s, rows = median_time(floor, runs)
+            peak = traced_peak(service) / 2**20
+            ratio, cold_ratio = warm / floor_s, cold / warm
+            print(
+                f"  coverage service, {backend}: warm median {warm * 1000:.1f} ms; floor query "
+                f"{floor_s * 1000:.1f} ms ({len(rows):,} rows); ratio {ratio:.1f}× "
+                f"{mark(ratio, 3, '×')}"
+            )
+            print(
+                f"  coverage service, {backend}: a worker's first call (library cache cold, "
+                f"shared library read) {cold * 1000:.0f} ms = {cold_ratio:.1f}× warm "
+                f"{mark(cold_ratio, 2, '×')}; the first call after a library load (library "
+                f"built) {first * 1000:.0f} ms = {first / warm:.1f}× warm"
+            )
+            print(
+                f"  coverage service, {backend}: tracemalloc peak {peak:.0f} MiB; totals "
+                f"{coverage.overall.as_dict()} (data stored in {stored:.1f} s)"
+            )
+            db.engine.dispose()
+    return data
+
+
+def bench_closing(size: int, library: Library, runs: int, shape: str) -> None:
+    """Print the closing set with risks for an assessment that selects nothing."""
+    data = AssessmentData(
+        name="Nothing yet",
+        organization="Acme Ltd",
+        scope=Scope(framework=FRAMEWORK, categories=CATEGORIES, appetite=9),
+        risks=[RiskRating(ref, 5, 5, treatment="mitigate") for ref in library.risks],
+    )
+    coverage = compute_coverage(library, data)
+    budget = 6.0 if size >= 20000 else DEFAULT_TIME_LIMIT  # the solver's limit, not the total
+
+    def solve() -> Any:
+        return closing_set(library, data, coverage, include_risks=True, time_limit=budget)
+
+    seconds, found = median_time(solve, runs)
+    cover = found.cover
+    gap = 100 * (cover.size - cover.lower_bound) / cover.lower_bound
+    limit = 10 if size >= 20000 else 2
+    goal = {1000: "proven minimal", 5000: "within 1% of the bound"}.get(size, "")
+    proof = "proven minimal" if cover.proven_minimal else "not proven minimal"
+    met = cover.proven_minimal if size == 1000 else gap <= 1 if size == 5000 else True
+    print(
+        f"  closing set with risks, {shape} ({len(found.targets):,} targets: "
+        f"{coverage.overall.gap:,} gaps, "
+        f"{len(coverage.unmitigated_risks):,} risks): median {seconds * 1000:.0f} ms "
+        f"{mark(seconds, limit, 's')}; {cover.size:,} controls, lower bound "
+        f"{cover.lower_bound:,} (gap {gap:.1f}%), {proof}, "
+        f"{cover.forced} forced, {cover.parts} part(s), method {cover.method}, "
+        f"time limit {budget:g} s"
+        + (f" [target {goal}: {'met' if met else 'NOT met'}]" if goal else "")
+    )
+    peak = traced_peak(solve)
+    print(f"  closing set: tracemalloc peak {peak / 2**20:.0f} MiB")
+
+
+def bench_workbook(library: Library, data: AssessmentData, runs: int) -> None:
+    """Print the workbook's build time, size and memory."""
+    from riskapp.exporters.workbook import build_workbook
+
+    def build() -> bytes:
+        coverage = compute_coverage(library, data)
+        return build_workbook(library, data, coverage, generated_at=datetime.now(UTC))
+
+    seconds, content = median_time(build, runs)
+    peak = traced_peak(build) / 2**20
+    print(
+        f"  workbook: median {seconds * 1000:.0f} ms, {len(content) / 2**20:.1f} MiB, "
+        f"tracemalloc peak {peak:.0f} MiB"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure")
+    args = parser.parse_args(argv)
+    backends = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+    for size in args.sizes:
+        start = time.perf_counter()
+        library = scaled_library(size)
+        print(
+            f"{size:,} controls: {len(library.criteria):,} criteria, {len(library.satisfies):,} "
+            f"satisfies edges, {len(library.risks):,} risks (built in "
+            f"{time.perf_counter() - start:.1f} s)"
+        )
+        data = None
+        for backend in backends:
+            data = bench_coverage(size, backend, library, args.runs)
+        bench_closing(size, library, max(1, args.runs // 2), "scaled library")
+        fixed = synthetic_library(size)  # the issue's shape: 1,000 criteria and 2,000 risks
+        bench_closing(size, fixed, max(1, args.runs // 2), "1,000 criteria and 2,000 risks")
+        if data is not None:
+            bench_workbook(library, data, max(1, args.runs // 2))
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  process peak RSS so far {rss:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
