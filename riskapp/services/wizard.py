@@ -30,6 +30,7 @@ from ..domain.assessment.wizard import (
     scope_problems,
 )
 from ..domain.errors import NotFound, RiskappError
+from ..domain.library.model import Framework as DomainFramework
 from ..domain.textsafety import clean_text
 from ..extensions import db
 from ..models import (
@@ -62,8 +63,8 @@ def _framework(slug: str) -> Framework:
     return repo.framework_row(db.session, slug)
 
 
-def _domain_framework(slug: str):  # -> domain Framework
-    library = library_repo.read_library(db.session)
+def _domain_framework(slug: str) -> DomainFramework:
+    library = library_repo.cached_library(db.session)
     if slug not in library.frameworks:
         raise NotFound("framework", slug)
     return library.frameworks[slug]
@@ -118,7 +119,7 @@ def save_profile(assessment: Assessment, answers: Mapping[str, bool]) -> list[st
     them out of the assessment while they do not apply. Returns the refs of
     the risks now proposed.
     """
-    library = library_repo.read_library(db.session)
+    library = library_repo.cached_library(db.session)
     known = set(library.meta.tags)
     assessment.profile = {key: bool(answers.get(key, False)) for key in known}
     refs = proposed_risks(library, assessment.profile)
