@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 from .migration_commands import migration_commands
 
@@ -58,7 +58,23 @@ class Migrations:
         app.cli.add_command(migration_commands())
 
 
-db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+
+    class _TypedSQLAlchemy(SQLAlchemy):
+        """What the type checker sees of `db`: its scoped session used as the Session it proxies."""
+
+        session: Session  # type: ignore[assignment]
+        Model: type[Base]  # type: ignore[assignment]
+
+
+db = cast("_TypedSQLAlchemy", SQLAlchemy(model_class=Base))
+
+# The base every model subclasses: Flask-SQLAlchemy's db.Model, which the type checker
+# cannot see through, is the typed declarative Base it was made from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrations()
 csrf = CSRFProtect()
 login_manager = LoginManager()

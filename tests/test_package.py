@@ -92,3 +92,17 @@ def test_the_command_line_imports_no_exporter_migration_or_solver_library(tmp_pa
 
 
 STEPS = ("import", "help", "app")
+
+
+def test_the_vendored_plotly_js_is_the_one_the_pinned_plotly_package_bundles() -> None:
+    """static/js/plotly.min.js must match the plotly Python package that builds the figures."""
+    from importlib.resources import files
+
+    def version(text: str) -> str:
+        found = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", text[:400])
+        assert found, "no plotly.js version banner"
+        return found.group(1)
+
+    bundled = (files("plotly") / "package_data" / "plotly.min.js").read_text()
+    vendored = (ROOT / "static" / "js" / "plotly.min.js").read_text()
+    assert version(vendored) == version(bundled)

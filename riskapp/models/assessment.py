@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.assessment.model import REPORT_TYPES
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 from .library import Control, Framework, Risk
 
 
-class Assessment(db.Model):
+class Assessment(Model):
     __tablename__ = "assessment"
     __table_args__ = (sa.CheckConstraint(f"report_type IN {REPORT_TYPES!r}", name="report_type"),)
 
@@ -46,7 +46,7 @@ class Assessment(db.Model):
     )
 
 
-class AssessedRisk(db.Model):
+class AssessedRisk(Model):
     """A library or custom risk as this assessment rates and treats it."""
 
     __tablename__ = "assessed_risk"
@@ -76,7 +76,7 @@ class AssessedRisk(db.Model):
     risk: Mapped[Risk] = relationship()
 
 
-class SelectedControl(db.Model):
+class SelectedControl(Model):
     """A library or custom control chosen for this assessment, tailored to the organisation."""
 
     __tablename__ = "selected_control"
@@ -102,7 +102,7 @@ class SelectedControl(db.Model):
     control: Mapped[Control] = relationship()
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who changed what in an organisation's data, with each field before and after."""
 
     __tablename__ = "audit_event"

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.assessment.exclusions import EXCLUSION_KINDS, MAX_VENDOR_CONTROLS
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 from .library import Criterion
 from .vendors import Vendor
 
 
-class CriterionExclusion(db.Model):
+class CriterionExclusion(Model):
     """One criterion of an assessment marked not applicable or carved out to a vendor."""
 
     __tablename__ = "criterion_exclusion"

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..domain.inventory.model import CLASSIFICATIONS, KINDS, MAX_NAME, MAX_NOTES, MAX_OWNER
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 
 
-class System(db.Model):
+class System(Model):
     """A system the organisation runs or uses; `roles` lists the placeholders it fills."""
 
     __tablename__ = "system"

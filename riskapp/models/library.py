@@ -13,13 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 
 LIBRARY_ONLY = sa.text("assessment_id IS NULL")
 
 
-class LibraryRelease(db.Model):
+class LibraryRelease(Model):
     """One successful load of a library: what was loaded and when."""
 
     __tablename__ = "library_release"
@@ -33,7 +33,7 @@ class LibraryRelease(db.Model):
     retired: Mapped[int] = mapped_column(default=0)
 
 
-class ApplicabilityTag(db.Model):
+class ApplicabilityTag(Model):
     """A tag risks carry, asked as a yes/no question of the assessment profile."""
 
     __tablename__ = "applicability_tag"
@@ -48,7 +48,7 @@ class ApplicabilityTag(db.Model):
     retired: Mapped[bool] = mapped_column(default=False)
 
 
-class Framework(db.Model):
+class Framework(Model):
     __tablename__ = "framework"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,7 +65,7 @@ class Framework(db.Model):
     )
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     __tablename__ = "criterion"
     __table_args__ = (sa.UniqueConstraint("framework_id", "ref"),)
 
@@ -85,7 +85,7 @@ class Criterion(db.Model):
     parent: Mapped[Criterion | None] = relationship(remote_side=[id])
 
 
-class Risk(db.Model):
+class Risk(Model):
     __tablename__ = "risk"
     __table_args__ = (
         sa.Index(
@@ -119,7 +119,7 @@ class Risk(db.Model):
     mitigations: Mapped[list[ControlRisk]] = relationship(back_populates="risk")
 
 
-class Control(db.Model):
+class Control(Model):
     __tablename__ = "control"
     __table_args__ = (
         sa.Index(
@@ -156,7 +156,7 @@ class Control(db.Model):
     policy_links: Mapped[list[ControlPolicy]] = relationship(back_populates="control")
 
 
-class EvidenceType(db.Model):
+class EvidenceType(Model):
     __tablename__ = "evidence_type"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,7 +175,7 @@ class EvidenceType(db.Model):
     control_links: Mapped[list[ControlEvidence]] = relationship(back_populates="evidence_type")
 
 
-class PolicyTemplate(db.Model):
+class PolicyTemplate(Model):
     __tablename__ = "policy_template"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -208,7 +208,7 @@ def _edge_indexes(table: str, *columns: str) -> tuple[Any, ...]:
     )
 
 
-class ControlCriterion(db.Model):
+class ControlCriterion(Model):
     """Control → Criterion (satisfies), primary or supporting."""
 
     __tablename__ = "control_criterion"
@@ -228,7 +228,7 @@ class ControlCriterion(db.Model):
     criterion: Mapped[Criterion] = relationship()
 
 
-class ControlRisk(db.Model):
+class ControlRisk(Model):
     """Control → Risk (mitigates), with its reduction of likelihood and impact."""
 
     __tablename__ = "control_risk"
@@ -249,7 +249,7 @@ class ControlRisk(db.Model):
     risk: Mapped[Risk] = relationship(back_populates="mitigations")
 
 
-class ControlEvidence(db.Model):
+class ControlEvidence(Model):
     """Control → EvidenceType (evidenced by)."""
 
     __tablename__ = "control_evidence"
@@ -268,7 +268,7 @@ class ControlEvidence(db.Model):
     evidence_type: Mapped[EvidenceType] = relationship(back_populates="control_links")
 
 
-class ControlPolicy(db.Model):
+class ControlPolicy(Model):
     """Control → PolicyTemplate (documented in); one primary policy per control."""
 
     __tablename__ = "control_policy"

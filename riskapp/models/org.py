@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.accounts.roles import ROLES
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 
 __all__ = ["ROLES", "Membership", "Organization", "SignInFailure", "User"]
 
 
-class Organization(db.Model):
+class Organization(Model):
     __tablename__ = "organization"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +29,7 @@ class Organization(db.Model):
     )
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class User(db.Model):
         return self.name or self.email
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "membership"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "organization_id"),
@@ -80,7 +80,7 @@ class Membership(db.Model):
     organization: Mapped[Organization] = relationship(back_populates="memberships")
 
 
-class SignInFailure(db.Model):
+class SignInFailure(Model):
     """Recent failed sign-ins for one account (email) or one client address."""
 
     __tablename__ = "sign_in_failure"
@@ -96,7 +96,7 @@ class SignInFailure(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-class SignInSession(db.Model):
+class SignInSession(Model):
     """One signed-in browser session; signing out deletes it, so its cookie opens nothing."""
 
     __tablename__ = "sign_in_session"
@@ -110,7 +110,7 @@ class SignInSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An invitation to join an organisation, opened by a single-use link that expires."""
 
     __tablename__ = "invitation"

@@ -14,14 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .base import utcnow
 from .library import Control
 
 EVIDENCE_KINDS: tuple[str, ...] = ("file", "link")
 
 
-class PeriodSettings(db.Model):
+class PeriodSettings(Model):
     """How an assessment runs its period: daily mode and its sample-size table."""
 
     __tablename__ = "period_settings"
@@ -37,7 +37,7 @@ class PeriodSettings(db.Model):
     deviation_controls: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
 
-class Population(db.Model):
+class Population(Model):
     """The full list of a per-event control's events in the period, and where it came from."""
 
     __tablename__ = "population"
@@ -70,7 +70,7 @@ class Population(db.Model):
     )
 
 
-class PopulationItem(db.Model):
+class PopulationItem(Model):
     """One event of a population (recorded through its population's audit events)."""
 
     __tablename__ = "population_item"
@@ -88,7 +88,7 @@ class PopulationItem(db.Model):
     population: Mapped[Population] = relationship(back_populates="items")
 
 
-class Sample(db.Model):
+class Sample(Model):
     """A seeded draw of a control's occurrences or population items; earlier draws are kept."""
 
     __tablename__ = "sample"
@@ -118,7 +118,7 @@ class Sample(db.Model):
     control: Mapped[Control] = relationship()
 
 
-class Evidence(db.Model):
+class Evidence(Model):
     """A file or link proving an occurrence or a sampled item; deleting hides it."""
 
     __tablename__ = "evidence"

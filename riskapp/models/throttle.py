@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class RateCounter(db.Model):
+class RateCounter(Model):
     """How many requests of one kind an address made in one fixed window."""
 
     __tablename__ = "rate_counter"

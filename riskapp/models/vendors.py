@@ -14,7 +14,7 @@ from ..domain.vendors.register import (
     MAX_NAME,
     MAX_SERVICE,
 )
-from ..extensions import db
+from ..extensions import Model, db
 from .base import utcnow
 from .inventory import System
 
@@ -30,7 +30,7 @@ vendor_system = sa.Table(
 )
 
 
-class Vendor(db.Model):
+class Vendor(Model):
     """A third party the organisation relies on, with its tier and review dates."""
 
     __tablename__ = "vendor"
@@ -74,7 +74,7 @@ class Vendor(db.Model):
     )
 
 
-class VendorReport(db.Model):
+class VendorReport(Model):
     """The vendor's latest assurance report: its kind, the days it covers, its exceptions."""
 
     __tablename__ = "vendor_report"
@@ -93,7 +93,7 @@ class VendorReport(db.Model):
     vendor: Mapped[Vendor] = relationship(back_populates="report")
 
 
-class VendorCuec(db.Model):
+class VendorCuec(Model):
     """A complementary user-entity control the vendor expects of us, mapped to one of ours."""
 
     __tablename__ = "vendor_cuec"

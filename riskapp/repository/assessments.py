@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
@@ -61,7 +63,7 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
         .order_by(ControlCriterion.id)
     ):
         custom.satisfies.append(dom.Satisfies(*e))
-    for e in session.execute(
+    for m in session.execute(
         sa.select(Control.ref, Risk.ref, ControlRisk.likelihood_effect, ControlRisk.impact_effect)
         .select_from(ControlRisk)
         .join(Control, Control.id == ControlRisk.control_id)
@@ -69,8 +71,8 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
         .where(ControlRisk.assessment_id == assessment_id)
         .order_by(ControlRisk.id)
     ):
-        custom.mitigates.append(dom.Mitigates(*e))
-    for e in session.execute(
+        custom.mitigates.append(dom.Mitigates(*m))
+    for ev in session.execute(
         sa.select(Control.ref, EvidenceType.ref)
         .select_from(ControlEvidence)
         .join(Control, Control.id == ControlEvidence.control_id)
@@ -78,8 +80,8 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
         .where(ControlEvidence.assessment_id == assessment_id)
         .order_by(ControlEvidence.id)
     ):
-        custom.evidenced_by.append(dom.EvidencedBy(*e))
-    for e in session.execute(
+        custom.evidenced_by.append(dom.EvidencedBy(*ev))
+    for doc in session.execute(
         sa.select(Control.ref, PolicyTemplate.ref, ControlPolicy.is_primary)
         .select_from(ControlPolicy)
         .join(Control, Control.id == ControlPolicy.control_id)
@@ -87,7 +89,7 @@ def _custom_content(session: Session, assessment_id: int) -> CustomContent:
         .where(ControlPolicy.assessment_id == assessment_id)
         .order_by(ControlPolicy.id)
     ):
-        custom.documented_in.append(dom.DocumentedIn(*e))
+        custom.documented_in.append(dom.DocumentedIn(*doc))
     return custom
 
 
@@ -124,7 +126,7 @@ def _add_retired(
     if not ids:
         return
 
-    def edges(model: type) -> list:
+    def edges(model: Any) -> list:
         return list(
             session.scalars(
                 sa.select(model)

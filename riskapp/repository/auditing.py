@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -318,5 +318,5 @@ def _write_events(session: Session, _context: Any) -> None:
     if rows:
         at = utcnow()
         session.connection().execute(
-            sa.insert(AuditEvent.__table__), [{**row, "at": at} for row in rows]
+            sa.insert(cast(sa.Table, AuditEvent.__table__)), [{**row, "at": at} for row in rows]
         )

@@ -23,7 +23,7 @@ from ..models import (
 )
 
 
-def _library(model: type) -> sa.Select:
+def _library(model: Any) -> sa.Select:
     query = sa.select(model).where(~model.retired)
     if hasattr(model, "assessment_id"):
         query = query.where(model.assessment_id.is_(None))

@@ -33,7 +33,7 @@ def database_status() -> dict[str, Any]:
 def library_overview() -> dict[str, int]:
     """Count the current library's nodes for the home page."""
 
-    def count(model: type) -> int:
+    def count(model: Any) -> int:
         query = sa.select(sa.func.count()).select_from(model).where(~model.retired)
         if hasattr(model, "assessment_id"):
             query = query.where(model.assessment_id.is_(None))

@@ -46,7 +46,7 @@ def _apply(row: Any, values: Mapping[str, Any]) -> bool:
 
 def _sync_nodes(
     session: Session,
-    model: type,
+    model: Any,
     kind: str,
     existing: dict[Hashable, Any],
     incoming: Iterable[tuple[Hashable, dict[str, Any]]],
@@ -74,7 +74,7 @@ def _sync_nodes(
 
 def _sync_edges(
     session: Session,
-    model: type,
+    model: Any,
     kind: str,
     key_columns: tuple[str, str],
     incoming: dict[tuple[int, int], dict[str, Any]],
@@ -104,7 +104,7 @@ def _sync_edges(
         report.created[kind] += 1
 
 
-def _library_rows(session: Session, model: type, key: Callable[[Any], Hashable]) -> dict:
+def _library_rows(session: Session, model: Any, key: Callable[[Any], Hashable]) -> dict:
     query = sa.select(model)
     if hasattr(model, "assessment_id"):
         query = query.where(model.assessment_id.is_(None))
@@ -314,12 +314,12 @@ def latest_release(session: Session) -> LibraryRelease | None:
     ).first()
 
 
-def _fields(obj: Any, cls: type, **extra: Any) -> Any:
+def _fields(obj: Any, cls: Any, **extra: Any) -> Any:
     names = [f for f in cls.__dataclass_fields__ if f not in extra]
     return cls(**{name: getattr(obj, name) for name in names}, **extra)
 
 
-def _node_columns(session: Session, model: type, cls: type, *skip: str) -> Any:
+def _node_columns(session: Session, model: Any, cls: Any, *skip: str) -> Any:
     """Return rows of the current library nodes: their id, then `cls`'s fields in order."""
     names = [f for f in cls.__dataclass_fields__ if f not in skip]
     query = (
@@ -332,7 +332,7 @@ def _node_columns(session: Session, model: type, cls: type, *skip: str) -> Any:
     return session.execute(query)
 
 
-def _edge_columns(session: Session, model: type, *names: str) -> Any:
+def _edge_columns(session: Session, model: Any, *names: str) -> Any:
     """Return rows of the library's edges of one kind: the named columns, in id order."""
     return session.execute(
         sa.select(*(getattr(model, name) for name in names))
@@ -397,7 +397,7 @@ def read_library(session: Session) -> dom.Library:
     risk_refs: dict[int, str] = {}
     for row_id, *values, tags_value in _node_columns(session, Risk, dom.Risk):
         risk_refs[row_id] = values[0]
-        lib.risks[values[0]] = dom.Risk(*values, tuple(tags_value))
+        lib.risks[values[0]] = dom.Risk(*values, tuple(tags_value))  # type: ignore[call-arg]
     control_refs: dict[int, str] = {}
     for row_id, *values in _node_columns(session, Control, dom.Control):
         control_refs[row_id] = values[0]
@@ -447,7 +447,7 @@ def read_library(session: Session) -> dom.Library:
     return lib
 
 
-def _current(model: type) -> sa.Select:
+def _current(model: Any) -> sa.Select:
     query = sa.select(model).where(~model.retired).order_by(model.position)
     if hasattr(model, "assessment_id"):
         query = query.where(model.assessment_id.is_(None))
@@ -538,7 +538,7 @@ def cached_library(session: Session) -> dom.Library:
         .limit(1)
     ).first()
     key = (latest[0], latest[1]) if latest else (0, None)
-    url = str(session.get_bind().url)
+    url = str(session.get_bind().engine.url)
     hit = _CACHE.get(url)
     if hit is None or hit[0] != key:
         library = _read_shared(url, key) if latest else None

@@ -92,7 +92,7 @@ KINDS: dict[type, str] = {
 }
 
 
-def owned_by(model: type[T], organization_id: int) -> sa.Select[tuple[T]]:
+def owned_by(model: type[T], organization_id: int) -> sa.Select[T]:
     """Return a select of the `model` rows that belong to the organisation."""
     query: Any = sa.select(model)
     if model is Organization:

@@ -8,6 +8,7 @@ request's session, in one atomic upsert that workers cannot race.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +22,7 @@ KEEP_WINDOWS_FOR = timedelta(days=1)
 
 def count_hit(engine: Engine, bucket: str, key: str, window_start: datetime) -> int:
     """Count one request in this bucket's window for this key; return the window's hits."""
-    table = RateCounter.__table__
+    table = cast(sa.Table, RateCounter.__table__)
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(table)

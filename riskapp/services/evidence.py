@@ -185,7 +185,11 @@ def file_path(evidence: Evidence, root: Path) -> Path:
 
 def outside_window(evidence: Evidence) -> bool:
     """Say whether the evidence's effective date falls outside the window it proves."""
-    if evidence.effective_date is None or evidence.window_start is None:
+    if (
+        evidence.effective_date is None
+        or evidence.window_start is None
+        or evidence.window_end is None
+    ):
         return False
     return not (evidence.window_start <= evidence.effective_date <= evidence.window_end)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ..domain.errors import InvalidInput
@@ -64,9 +64,14 @@ def entry_from_form(form: Mapping[str, object], system_id: int | None = None) ->
         value = form.get(name)
         return clean_text(value if isinstance(value, str) else "", multiline=multiline)
 
-    roles = form.get("roles")
-    if isinstance(roles, str):
-        roles = parse_roles(roles)
+    raw_roles = form.get("roles")
+    roles: Iterable[object] = (
+        parse_roles(raw_roles)
+        if isinstance(raw_roles, str)
+        else raw_roles
+        if isinstance(raw_roles, list | tuple)
+        else ()
+    )
     return SystemEntry(
         id=system_id,
         name=text("name"),
@@ -75,7 +80,7 @@ def entry_from_form(form: Mapping[str, object], system_id: int | None = None) ->
         classification=lookup(text("classification"), CLASSIFICATIONS) or text("classification"),
         in_scope=bool(form.get("in_scope")),
         notes=text("notes", multiline=True),
-        roles=tuple(r for r in (roles or ()) if isinstance(r, str)),
+        roles=tuple(r for r in roles if isinstance(r, str)),
     )
 
 

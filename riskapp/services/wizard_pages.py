@@ -310,7 +310,7 @@ def quality_page(row: Assessment) -> dict[str, Any]:
     """Return each applicable selected control's statement as rendered now, with its verdict."""
     data = to_assessment_data(db.session, row)
     library = _merged(data)
-    reports = []
+    reports: list[dict[str, Any]] = []
     for item in selected_controls(library, data, applicable_only=True):
         text, report = statement_verdict(data, item.control, item.choice)
         reports.append({"text": text, "report": report, "edited": bool(item.choice.statement)})

@@ -68,7 +68,7 @@ def computed_tier(data: str, criticality: str) -> int:
 def effective_tier(facts: VendorFacts) -> int:
     """Return the override when one is set, else the computed tier."""
     if facts.tier_override in TIERS:
-        return facts.tier_override  # type: ignore[return-value]
+        return facts.tier_override
     return computed_tier(facts.data, facts.criticality)
 
 
