@@ -9,12 +9,13 @@ reads a few tags in labels and hover text.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 import plotly.graph_objects as go
 
 from ..domain.assessment.model import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, PLANNED
+from ..domain.coverage.columns import ColumnControl
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage
 from ..domain.coverage.report import STATUS_LABELS as CRITERION_LABELS
 
@@ -42,16 +43,6 @@ STATUS_COLOURS = {
     "not_applicable": ["#f2f3f5", "#6b7280"],
     "carved_out": ["#f1eefa", "#6a4fb3"],
 }
-
-
-@dataclass(frozen=True)
-class ColumnControl:
-    """A selected control as a heatmap column."""
-
-    ref: str
-    title: str
-    domain: str
-    url: str = ""
 
 
 def cell_code(strength: str, status: str) -> int:
@@ -334,3 +325,18 @@ def series_status_figure(coverage: Coverage, series_titles: dict[str, str]) -> g
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
     )
     return fig
+
+
+def coverage_page_figures(
+    coverage: Coverage,
+    columns: Sequence[ColumnControl],
+    criterion_links: Sequence[str],
+    series_titles: dict[str, str],
+) -> dict[str, Any]:
+    """Return the coverage page's two figures (as plotly JSON) and their legends."""
+    return {
+        "figure": coverage_heatmap_figure(coverage, columns, criterion_links).to_json(),
+        "summary_figure": series_status_figure(coverage, series_titles).to_json(),
+        "legend": legend(),
+        "status_legend": status_legend(),
+    }

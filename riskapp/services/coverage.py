@@ -13,16 +13,10 @@ from typing import Any
 from ..domain.assessment.exclusions import CriterionExclusion
 from ..domain.assessment.model import NOT_APPLICABLE, AssessmentData
 from ..domain.coverage.closing import closing_set, needs_new_control, primary_closers
+from ..domain.coverage.columns import column_controls
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage, Totals, compute_coverage
-from ..domain.library.model import DOMAINS, Library
+from ..domain.library.model import Library
 from ..extensions import db
-from ..figures.coverage_heatmap import (
-    ColumnControl,
-    coverage_heatmap_figure,
-    legend,
-    series_status_figure,
-    status_legend,
-)
 from ..models import Assessment
 from ..repository import library as library_repo
 from ..repository.assessments import get_assessment, to_assessment_data
@@ -42,27 +36,6 @@ def load(row: Assessment) -> tuple[Library, AssessmentData, Coverage]:
     return library, data, compute_coverage(library, data)
 
 
-def column_controls(
-    library: Library, data: AssessmentData, link: Link = _no_link
-) -> list[ColumnControl]:
-    """Return the selected controls as heatmap columns: grouped by domain, then by ref."""
-    known = {**library.controls, **{c.ref: c for c in data.custom.controls}}
-    domain_order = {d: i for i, d in enumerate(DOMAINS)}
-    columns = [
-        ColumnControl(
-            ref=choice.ref,
-            title=known[choice.ref].title,
-            domain=known[choice.ref].domain,
-            url=link(choice.ref)
-            if choice.ref in library.controls or choice.ref in data.custom.retired
-            else "",
-        )
-        for choice in data.controls
-        if choice.ref in known
-    ]
-    return sorted(columns, key=lambda c: (domain_order.get(c.domain, len(DOMAINS)), c.ref))
-
-
 def series_titles(library: Library, framework: str) -> dict[str, str]:
     fw = library.frameworks.get(framework)
     return {s.ref: s.title for s in fw.series} if fw else {}
@@ -76,7 +49,7 @@ def coverage_page(
     control_link: Link = _no_link,
     card_link: Link = _no_link,
 ) -> dict[str, Any]:
-    """Return what the coverage page shows: totals, both heatmaps, gaps and the closing set.
+    """Return what the coverage page shows: totals, heatmap columns, gaps and the closing set.
 
     `criterion_link` and `control_link` give the library pages of a criterion
     and a control; `card_link` gives a selected control's card in the
@@ -84,9 +57,6 @@ def coverage_page(
     """
     library, data, coverage = load(row)
     columns = column_controls(library, data, control_link)
-    figure = coverage_heatmap_figure(
-        coverage, columns, [criterion_link(c.ref) for c in coverage.criteria]
-    )
     closing = closing_set(library, data, coverage, include_risks=include_risks)
     # a target's candidates come ranked; other partials list every unselected primary
     ranked = {t.ref: t.candidates for t in closing.targets if t.kind == "criterion"}
@@ -97,12 +67,9 @@ def coverage_page(
         "coverage": coverage,
         "titles": {ref: c.title for ref, c in known.items()},
         "series_titles": titles,
-        "figure": figure.to_json(),
-        "summary_figure": series_status_figure(coverage, titles).to_json(),
+        "columns": columns,  # the figures are built by the view (figures.coverage_heatmap)
+        "criterion_links": [criterion_link(c.ref) for c in coverage.criteria],
         "cell_links": [card_link(c.ref) for c in columns],
-        "legend": legend(),
-        "status_legend": status_legend(),
-        "columns": len(columns),
         "gaps": [
             {
                 "item": item,

@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from ..domain.assessment.wizard import STEP_TITLES, STEPS, next_step, reached_steps
 from ..domain.errors import InvalidInput
+from ..figures.coverage_heatmap import coverage_page_figures
 from ..figures.risk_matrix import risk_matrix_figure
 from ..models import Assessment
 from ..services import assessments, carveouts
@@ -274,13 +275,17 @@ def _coverage_page(
 ) -> ResponseReturnValue:
     def build(row: Assessment) -> dict[str, Any]:
         slug = row.framework.slug
-        return coverage_service.coverage_page(
+        page = coverage_service.coverage_page(
             row,
             include_risks=include_risks,
             criterion_link=lambda ref: url_for("library.criterion", slug=slug, ref=ref),
             control_link=lambda ref: url_for("library.control", ref=ref),
             card_link=lambda ref: url_for("wizard.controls", assessment_id=row.id) + f"#c-{ref}",
         )
+        figures = coverage_page_figures(
+            page["coverage"], page["columns"], page["criterion_links"], page["series_titles"]
+        )
+        return {**page, **figures, "columns": len(page["columns"])}
 
     page = _render("coverage", assessment_id, status, build=build, **context)
     return allow_chart_styles(make_response(page))
