@@ -9,36 +9,23 @@ library is clean, including the integrity rules.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..errors import LibraryInvalid
+from .entries import MANIFEST, ControlLinks, EntryReaders
 from .integrity import integrity_problems
 from .model import (
-    CONTROL_TYPES,
-    DOMAINS,
-    FREQUENCIES,
-    MAX_EFFECT,
-    NATURES,
-    PLACEHOLDERS,
-    RISK_CATEGORIES,
     Category,
-    Control,
     Criterion,
     DocumentedIn,
     EvidencedBy,
-    EvidenceType,
     Framework,
     Library,
     LibraryMeta,
     Mitigates,
-    PolicyRole,
-    PolicySection,
-    PolicyTemplate,
-    Risk,
     Satisfies,
     Series,
     Tag,
@@ -48,7 +35,6 @@ from .retirement import read_retired, retired_problems
 
 # libyaml's C loader when present (the PyYAML wheels ship it): same safety, ~10x faster.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MANIFEST = "library.yaml"
 KINDS: tuple[tuple[str, str], ...] = (
     ("frameworks", "criteria"),
     ("risks", "risks"),
@@ -61,27 +47,13 @@ MINIMUM_KEYS = ("risks", "controls", "evidence_types", "policies")
 Progress = Callable[[str], None]
 
 
-@dataclass
-class _ControlLinks:
-    """A control's mappings as written, resolved once every node is known."""
-
-    file: str
-    ref: str
-    primary: tuple[str, ...]
-    supporting: tuple[str, ...]
-    mitigates: list[tuple[str, int, int]]
-    evidence: tuple[str, ...]
-    policy: str
-    also_documented_in: tuple[str, ...]
-
-
-class _Parser:
+class _Parser(EntryReaders):
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
         self.library = Library(meta=LibraryMeta(name="", version=""))
         self.first_seen: dict[tuple[str, Any], str] = {}
-        self.links: list[_ControlLinks] = []
+        self.links: list[ControlLinks] = []
 
     # -- files -----------------------------------------------------------------
     def load_yaml(self, path: Path) -> Any:
@@ -253,127 +225,6 @@ class _Parser:
                 c.problem("parent", "parents form a cycle")
 
     # -- risks -----------------------------------------------------------------
-    def risk_entry(self, r: EntryReader) -> None:
-        scenario = r.nested("scenario", r.mapping("scenario"))
-        risk = Risk(
-            ref=r.ref(),
-            title=r.text("title"),
-            category=r.choice("category", RISK_CATEGORIES),
-            threat=scenario.text("threat"),
-            weakness=scenario.text("weakness"),
-            consequence=scenario.text("consequence"),
-            likelihood=r.integer("likelihood", 1, 5),
-            likelihood_rationale=r.text("likelihood_rationale"),
-            impact=r.integer("impact", 1, 5),
-            impact_rationale=r.text("impact_rationale"),
-            tags=r.texts("tags"),
-        )
-        scenario.finish()
-        for tag in risk.tags:
-            if tag not in self.library.meta.tags:
-                r.problem("tags", f"unknown tag {tag!r}; declare it in {MANIFEST}")
-        r.finish()
-        if self.unique("risk", risk.ref, r):
-            self.library.risks[risk.ref] = risk
-
-    # -- controls --------------------------------------------------------------
-    def control_entry(self, r: EntryReader) -> None:
-        control = Control(
-            ref=r.ref(),
-            title=r.text("title"),
-            statement=r.text("statement"),
-            domain=r.choice("domain", DOMAINS),
-            type=r.choice("type", CONTROL_TYPES),
-            nature=r.choice("nature", NATURES),
-            frequency=r.choice("frequency", FREQUENCIES),
-            owner_role=r.text("owner_role"),
-        )
-        r.placeholders("statement", control.statement, PLACEHOLDERS)
-        criteria = r.mapping("criteria")
-        primary = _ref_list(r, criteria, "criteria.primary", "primary")
-        supporting = _ref_list(r, criteria, "criteria.supporting", "supporting")
-        for key in criteria:
-            if key not in ("primary", "supporting"):
-                r.problem(f"criteria.{key}", "unknown field; use primary and supporting")
-        for ref in set(primary) & set(supporting):
-            r.problem("criteria", f"{ref} is listed as both primary and supporting")
-        mitigates: list[tuple[str, int, int]] = []
-        for i, raw in enumerate(r.items("mitigates", required=True), start=1):
-            m = r.nested(f"mitigates[{i}]", raw)
-            if not m.ok:
-                continue
-            before = len(self.problems)
-            risk = m.ref("risk")
-            likelihood = m.integer("likelihood", 0, MAX_EFFECT)
-            impact = m.integer("impact", 0, MAX_EFFECT)
-            m.finish()
-            if likelihood == 0 and impact == 0 and len(self.problems) == before:
-                m.problem("", "an effect must lower likelihood or impact")
-            if risk:
-                mitigates.append((risk, likelihood, impact))
-        evidence = _ref_list(r, r.data, "evidence", "evidence")
-        policy = r.ref("policy")
-        also = _ref_list(r, r.data, "also_documented_in", "also_documented_in")
-        r.finish()
-        if self.unique("control", control.ref, r):
-            self.library.controls[control.ref] = control
-            self.links.append(
-                _ControlLinks(
-                    r.file, control.ref, primary, supporting, mitigates, evidence, policy, also
-                )
-            )
-
-    # -- evidence and policies ---------------------------------------------------
-    def evidence_entry(self, r: EntryReader) -> None:
-        item = EvidenceType(
-            ref=r.ref(),
-            title=r.text("title"),
-            description=r.text("description"),
-            collection=r.text("collection"),
-            sample=r.text("sample"),
-            frequency=r.choice("frequency", FREQUENCIES),
-            population=r.text("population", required=False),
-            completeness=r.text("completeness", required=False),
-            sample_unit=r.text("sample_unit", required=False),
-        )
-        for name in ("population", "completeness"):
-            r.placeholders(name, getattr(item, name), PLACEHOLDERS)
-        r.finish()
-        if self.unique("evidence type", item.ref, r):
-            self.library.evidence[item.ref] = item
-
-    def policy_entry(self, r: EntryReader) -> None:
-        roles = []
-        for i, raw in enumerate(r.items("roles", required=True), start=1):
-            sub = r.nested(f"roles[{i}]", raw)
-            roles.append(PolicyRole(sub.text("role"), sub.text("responsibilities")))
-            sub.finish()
-        sections = []
-        for i, raw in enumerate(r.items("sections", required=True), start=1):
-            sub = r.nested(f"sections[{i}]", raw)
-            section = PolicySection(sub.text("heading"), sub.text("text"))
-            sub.placeholders("text", section.text, PLACEHOLDERS)
-            sections.append(section)
-            sub.finish()
-        policy = PolicyTemplate(
-            ref=r.ref(),
-            title=r.text("title"),
-            owner_role=r.text("owner_role"),
-            purpose=r.text("purpose"),
-            scope=r.text("scope"),
-            roles=tuple(roles),
-            sections=tuple(sections),
-            exceptions=r.text("exceptions"),
-            enforcement=r.text("enforcement"),
-            review=r.choice("review", FREQUENCIES),
-        )
-        for name in ("purpose", "scope", "exceptions", "enforcement"):
-            r.placeholders(name, getattr(policy, name), PLACEHOLDERS)
-        r.finish()
-        if self.unique("policy", policy.ref, r):
-            self.library.policies[policy.ref] = policy
-
-    # -- cross references ----------------------------------------------------------
     def resolve_retired(self) -> None:
         """Check that retired refs are gone from the library and successors are in it."""
         defined = {ref: self.first_seen[("control", ref)] for ref in self.library.controls}
@@ -386,7 +237,7 @@ class _Parser:
             by_ref.setdefault(ref, []).append(slug)
         for links in self.links:
 
-            def problem(field: str, message: str, links: _ControlLinks = links) -> None:
+            def problem(field: str, message: str, links: ControlLinks = links) -> None:
                 self.problems.append(Problem(links.file, links.ref, field, message))
 
             for strength, refs in (("primary", links.primary), ("supporting", links.supporting)):
@@ -464,24 +315,6 @@ def parse_library(root: Path | str, progress: Progress | None = None) -> Library
 def _problem_order(problems: list[Problem]) -> Callable[[Problem], int]:
     first = {p: i for i, p in reversed(list(enumerate(problems)))}
     return lambda p: first[p]
-
-
-def _ref_list(r: EntryReader, data: Mapping[str, Any], field: str, key: str) -> tuple[str, ...]:
-    if data is r.data:
-        r.seen.add(key)
-    value = data.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        r.problem(field, "must be a list of refs")
-        return ()
-    out = []
-    for item in value:
-        if not isinstance(item, str) or not item.strip():
-            r.problem(field, f"{item!r} is not a ref")
-        else:
-            out.append(item.strip())
-    return tuple(out)
 
 
 def _criterion_key(raw: str, by_ref: Mapping[str, list[str]]) -> tuple[str, str] | str:
