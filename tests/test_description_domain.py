@@ -105,3 +105,28 @@ def test_controls_mentioning_customers_are_suggested_as_cuecs():
     other = ControlLine("ACC-02", "Reviews", (Segment("The CTO reviews access."),), "CTO")
     refs = [c.ref for c in suggest_cuecs([*_full().controls, other])]
     assert refs == ["ACC-01"]
+
+
+def test_audit_changes_to_controls_and_systems_are_worded_for_dc9():
+    from riskapp.domain.description.changes import describe_change
+
+    status = {"status": {"before": "planned", "after": "implemented"}}
+    assert describe_change("selected_control", "update", "ACC-01", status) == (
+        "Control ACC-01 status changed to implemented."
+    )
+    assert describe_change("system", "create", "Okta", {}) == "System Okta added."
+    out = {"in_scope": {"before": True, "after": False}}
+    assert describe_change("system", "update", "Okta", out) == "System Okta taken out of scope."
+    assert describe_change("selected_control", "update", "ACC-01", {"owner": {}}) is None
+
+
+def test_incident_input_is_cleaned_and_checked():
+    from riskapp.domain.description.fields import incident_from, incident_problems
+
+    incident = incident_from({"occurred_on": "2026-02-30", "nature": "Out\x00age", "extent": "x"})
+    assert incident.nature == "Outage" and incident.occurred_on is None
+    assert incident_problems(incident, "2026-02-30") == {
+        "occurred_on": "Give the date as YYYY-MM-DD."
+    }
+    long = incident_from({"occurred_on": "2026-02-03", "nature": "n" * 501})
+    assert "500" in incident_problems(long, "2026-02-03")["nature"]

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from ..domain.description import model
 from ..domain.errors import InvalidInput
+from ..models import Assessment
 from ..services import assessments
 from ..services import description as service
 from .access import current_org_id, permission_required
@@ -151,7 +152,7 @@ def delete_incident(incident_id: int) -> ResponseReturnValue:
     return redirect(url_for("description.incidents"))
 
 
-def _cuec_page(row, form: CuecForm, status: int) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
+def _cuec_page(row: Assessment, form: CuecForm, status: int) -> ResponseReturnValue:
     return render_template(
         "description/cuecs.html",
         assessment=row,
@@ -172,7 +173,7 @@ def cuecs(assessment_id: int) -> ResponseReturnValue:
 
 
 @permission_required("edit")
-def _add_cuec(row) -> ResponseReturnValue:  # type: ignore[no-untyped-def]
+def _add_cuec(row: Assessment) -> ResponseReturnValue:
     form = CuecForm()
     if form.validate():
         try:
