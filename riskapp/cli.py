@@ -141,7 +141,7 @@ def library_stats(as_json: bool) -> None:
 
 @click.group("export")
 def export_group() -> None:
-    """Write an assessment's workbook or policy documents (default folder: exports/)."""
+    """Write an assessment's workbook, policies or system description (default: exports/)."""
 
 
 def _export_dir() -> Path:
@@ -199,6 +199,26 @@ def export_policies(assessment_id: int, out: Path | None, effective_date: dateti
     except NotFound as exc:
         raise _not_found(exc) from exc
     click.echo(f"Wrote {len(paths) - 1} policies and {paths[-1].name} to {paths[-1].parent}")
+
+
+@export_group.command("description")
+@click.option("--assessment", "assessment_id", type=int, required=True, help="Assessment id.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .docx file to write (default: a file named after the assessment in exports/).",
+)
+@in_transaction
+def export_description(assessment_id: int, out: Path | None) -> None:
+    """Write the draft system description (DC1–DC9) as a Word document."""
+    from .services import description as description_service  # python-docx only here
+
+    click.echo(f"Drafting the system description of assessment {assessment_id}", err=True)
+    try:
+        path = description_service.write_description(assessment_id, out, _export_dir())
+    except NotFound as exc:
+        raise _not_found(exc) from exc
+    click.echo(f"Wrote {path}")
 
 
 @click.command("coverage")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ from riskapp.models import (
     Assessment,
     Criterion,
     CriterionExclusion,
+    Incident,
     Membership,
+    UserEntityControl,
     Vendor,
     VendorCuec,
     VendorReport,
@@ -122,6 +125,19 @@ SCOPED: dict[str, Target] = {
         for endpoint in ("edit", "retire", "reinstate", "add_cuec")
     },
     "vendors.remove_cuec": lambda w: {"cuec_id": w.cuec_a.id},  # type: ignore[attr-defined]
+    "exports.description": lambda w: {"assessment_id": w.assessment_a.id},
+    **{
+        f"description.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
+        for endpoint in ("preview", "changes", "cuecs")
+    },
+    "description.delete_cuec": lambda w: {
+        "assessment_id": w.assessment_a.id,
+        "cuec_id": w.user_cuec_a.id,  # type: ignore[attr-defined]
+    },
+    **{
+        f"description.{endpoint}": lambda w: {"incident_id": w.incident_a.id}  # type: ignore[attr-defined]
+        for endpoint in ("edit_incident", "delete_incident")
+    },
 }
 # Routes with an id-like argument that is not an organisation's object, and why.
 EXEMPT: dict[str, str] = {}
@@ -140,6 +156,8 @@ CHANGES: dict[str, dict[str, str]] = {
     "wizard.set_aside": {"criterion": "T1.2", "kind": "not_applicable", "reason": "Taken over"},
     "vendors.edit": {"name": "Taken over", "data": "none", "criticality": "low"},
     "vendors.add_cuec": {"description": "Taken over", "control_ref": "CTL-01"},
+    "description.cuecs": {"text": "Taken over"},
+    "description.edit_incident": {"occurred_on": "2026-01-02", "nature": "Taken over"},
     "period.draw": {"control": "CTL-01"},
     "period.control_options": {"control": "CTL-01", "census": "y"},
     "period.set_daily_mode": {"daily_mode": "every-day"},
@@ -182,7 +200,14 @@ def two_orgs(two_orgs: TwoOrgs) -> TwoOrgs:
         reason="Alpha has no such thing",
     )
     db.session.add(exclusion)
+    incident = Incident(
+        organization_id=two_orgs.a.id, occurred_on=date(2026, 2, 1), nature="Outage"
+    )
+    user_cuec = UserEntityControl(assessment_id=two_orgs.assessment_a.id, text="Review users")
+    db.session.add_all([incident, user_cuec])
     db.session.commit()
+    two_orgs.incident_a = incident  # type: ignore[attr-defined]
+    two_orgs.user_cuec_a = user_cuec  # type: ignore[attr-defined]
     two_orgs.vendor_a = vendor  # type: ignore[attr-defined]
     two_orgs.cuec_a = vendor.cuecs[0]  # type: ignore[attr-defined]
     two_orgs.exclusion_a = exclusion  # type: ignore[attr-defined]
@@ -360,6 +385,13 @@ def test_no_get_changes_data(app: Flask, client, auth: AuthActions, two_orgs: Tw
         ("vendors.retire", {}),
         ("vendors.add_cuec", {"description": "x", "control_ref": "CTL-01"}),
         ("vendors.remove_cuec", {}),
+        ("description.answers", {"services": "Viewer's words"}),
+        ("description.new_incident", {"occurred_on": "2026-01-02", "nature": "x"}),
+        ("description.edit_incident", {"occurred_on": "2026-01-02", "nature": "x"}),
+        ("description.delete_incident", {}),
+        ("description.cuecs", {"text": "x"}),
+        ("description.delete_cuec", {}),
+        ("description.changes", {"event": "1"}),
         ("vendors.import_csv", {}),
         ("wizard.set_aside", {"criterion": "T1.2", "kind": "not_applicable", "reason": "x"}),
         ("wizard.undo_set_aside", {}),

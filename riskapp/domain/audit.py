@@ -29,6 +29,10 @@ KIND_LABELS: dict[str, str] = {
     "population": "Population",
     "sample": "Sample",
     "evidence": "Evidence",
+    "organisation_description": "Organisation description",
+    "incident": "Incident",
+    "user_entity_control": "User-entity control",
+    "significant_change": "Significant change",
 }
 
 

@@ -108,6 +108,20 @@ class PolicyWriter:
             for cell, text in zip(cells, values, strict=True):
                 self.runs(cell.paragraphs[0], self.segments(text))
 
+    def segment_table(
+        self, headers: Sequence[str], rows: Sequence[Sequence[Sequence[Segment]]]
+    ) -> None:
+        """Add a data table whose cells are segments already filled (no placeholders read)."""
+        table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = self.doc.styles[DATA_TABLE_STYLE]
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            self.runs(cell.paragraphs[0], [Segment(text)])
+        _repeat_header(table.rows[0])
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, segments in zip(cells, values, strict=True):
+                self.runs(cell.paragraphs[0], segments)
+
     def key_values(self, rows: Sequence[tuple[str, str]]) -> None:
         """Add a two-column table of labels (bold first column) and values."""
         table = self.doc.add_table(rows=0, cols=2)

@@ -9,6 +9,7 @@ from .assessment import (
     SelectedControl,
 )
 from .carveouts import CriterionExclusion
+from .description import Incident, OrganisationDescription, SignificantChange, UserEntityControl
 from .inventory import System
 from .library import (
     ApplicabilityTag,
@@ -72,6 +73,10 @@ __all__ = [
     "SignInFailure",
     "SignInSession",
     "System",
+    "Incident",
+    "OrganisationDescription",
+    "SignificantChange",
+    "UserEntityControl",
     "User",
     "Vendor",
     "VendorCuec",

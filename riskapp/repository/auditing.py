@@ -35,16 +35,20 @@ from ..models import (
     Criterion,
     CriterionExclusion,
     Evidence,
+    Incident,
     Invitation,
     Membership,
+    OrganisationDescription,
     Organization,
     PeriodSettings,
     Population,
     Risk,
     Sample,
     SelectedControl,
+    SignificantChange,
     System,
     User,
+    UserEntityControl,
     Vendor,
     VendorCuec,
     VendorReport,
@@ -80,6 +84,10 @@ OBJECT_KINDS: dict[type, str] = {
     Population: "population",
     Sample: "sample",
     Evidence: "evidence",
+    OrganisationDescription: "organisation_description",
+    Incident: "incident",
+    UserEntityControl: "user_entity_control",
+    SignificantChange: "significant_change",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)
@@ -193,7 +201,7 @@ def _organization_and_assessment(
 ) -> tuple[int | None, int | None]:
     if isinstance(obj, Organization):
         return obj.id, None
-    if isinstance(obj, Membership | Invitation | System):
+    if isinstance(obj, Membership | Invitation | System | Incident | OrganisationDescription):
         return obj.organization_id, None
     if isinstance(obj, Assessment):
         return obj.organization_id, obj.id
@@ -246,6 +254,10 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
         return f"{obj.ref} {obj.title}"
     if isinstance(obj, Vendor):
         return obj.name
+    if isinstance(obj, Incident):
+        return f"{obj.occurred_on} {obj.nature}"
+    if isinstance(obj, UserEntityControl):
+        return obj.text
     if isinstance(obj, VendorReport | VendorCuec):
         name = conn.scalar(sa.select(Vendor.name).where(Vendor.id == obj.vendor_id)) or ""
         return f"{name}: {obj.control_ref}" if isinstance(obj, VendorCuec) else name

@@ -24,15 +24,19 @@ from ..models import (
     ControlRisk,
     CriterionExclusion,
     Evidence,
+    Incident,
     Invitation,
     Membership,
+    OrganisationDescription,
     Organization,
     PeriodSettings,
     Population,
     Risk,
     Sample,
     SelectedControl,
+    SignificantChange,
     System,
+    UserEntityControl,
     Vendor,
     VendorCuec,
     VendorReport,
@@ -45,7 +49,16 @@ T = TypeVar("T")
 LARGEST_ROW_ID = 2**31 - 1
 
 # Rows that carry organization_id themselves.
-DIRECT: tuple[type, ...] = (Membership, Invitation, Assessment, AuditEvent, System, Vendor)
+DIRECT: tuple[type, ...] = (
+    Membership,
+    Invitation,
+    Assessment,
+    AuditEvent,
+    System,
+    Vendor,
+    Incident,
+    OrganisationDescription,
+)
 # Rows that belong to an assessment (custom library rows only when assessment_id is set).
 UNDER_ASSESSMENT: tuple[type, ...] = (
     AssessedRisk,
@@ -61,6 +74,8 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     Population,
     Sample,
     Evidence,
+    UserEntityControl,
+    SignificantChange,
 )
 # Rows that belong to a vendor.
 UNDER_VENDOR: tuple[type, ...] = (VendorReport, VendorCuec)
@@ -89,6 +104,10 @@ KINDS: dict[type, str] = {
     Population: "population",
     Sample: "sample",
     Evidence: "evidence",
+    Incident: "incident",
+    OrganisationDescription: "organisation description",
+    UserEntityControl: "user-entity control",
+    SignificantChange: "significant change",
 }
 
 

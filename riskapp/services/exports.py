@@ -46,7 +46,8 @@ def load(assessment_id: int) -> tuple[Library, AssessmentData]:
     return cached_library(db.session), to_assessment_data(db.session, row)
 
 
-def _stem(data: AssessmentData) -> str:
+def file_stem(data: AssessmentData) -> str:
+    """Return the file-name stem of an assessment's exports: organisation and assessment."""
     return slugify(f"{data.organization} {data.name}", f"assessment-{data.id}")
 
 
@@ -63,7 +64,7 @@ def workbook_file(assessment_id: int, *, generated_at: datetime | None = None) -
         generated_at=generated_at or datetime.now(UTC),
         period=period_export(get_assessment(db.session, assessment_id)),
     )
-    return ExportFile(f"{_stem(data)}-workbook.xlsx", XLSX, content)
+    return ExportFile(f"{file_stem(data)}-workbook.xlsx", XLSX, content)
 
 
 def policy_file(
@@ -87,10 +88,10 @@ def policies_zip_file(assessment_id: int, *, effective_date: date | None = None)
     library, data = load(assessment_id)
     effective = effective_date or date.today()
     documents = policy_documents(library, data, effective_date=effective)
-    return ExportFile(f"{_stem(data)}-policies.zip", ZIP, zip_documents(documents, effective))
+    return ExportFile(f"{file_stem(data)}-policies.zip", ZIP, zip_documents(documents, effective))
 
 
-def _write(path: Path, content: bytes) -> None:
+def write_file(path: Path, content: bytes) -> None:
     """Write `content` to `path` whole or not at all (temporary file, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.part")
@@ -102,7 +103,7 @@ def write_workbook(assessment_id: int, out: Path | None, export_dir: Path) -> Pa
     """Write the workbook to `out`, or under `export_dir` with its default name; return it."""
     built = workbook_file(assessment_id)
     path = out or export_dir / built.filename
-    _write(path, built.content)
+    write_file(path, built.content)
     return path
 
 
@@ -123,18 +124,18 @@ def write_policies(
 
     say = progress or (lambda _msg: None)
     library, data = load(assessment_id)
-    folder = out_dir or export_dir / f"{_stem(data)}-policies"
+    folder = out_dir or export_dir / f"{file_stem(data)}-policies"
     effective = effective_date or date.today()
     written: list[Path] = []
     documents = []
     for document in policy_documents(library, data, effective_date=effective):
         path = folder / document.filename
-        _write(path, document.content)
+        write_file(path, document.content)
         documents.append(document)
         written.append(path)
         say(f"wrote {path.name}")
-    archive = folder / f"{_stem(data)}-policies.zip"
-    _write(archive, zip_documents(documents, effective))
+    archive = folder / f"{file_stem(data)}-policies.zip"
+    write_file(archive, zip_documents(documents, effective))
     say(f"wrote {archive.name} ({len(documents)} policies)")
     written.append(archive)
     return written

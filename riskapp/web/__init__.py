@@ -13,6 +13,7 @@ def register_web(app: Flask) -> None:
         audit,
         auth,
         boundary,
+        description,
         errors,
         exports,
         inventory,
@@ -44,6 +45,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(wizard.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(vendors.bp)
+    app.register_blueprint(description.bp)
     period_evidence.register_views()  # the Evidence step's views, on the period blueprint
     app.register_blueprint(period.bp)
     period.init_period(app)

@@ -8,6 +8,7 @@ from flask import Blueprint, send_file
 from flask.typing import ResponseReturnValue
 
 from ..services import assessments
+from ..services import description as description_service
 from ..services import exports as export_service
 from ..services.exports import ExportFile
 from .access import current_org_id, permission_required
@@ -48,3 +49,11 @@ def policies(assessment_id: int) -> ResponseReturnValue:
 def policy(assessment_id: int, ref: str) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     return _send(export_service.policy_file(row.id, ref))
+
+
+@bp.get("/description")
+@permission_required("export")
+@rate_limited("export", methods=("GET",))
+def description(assessment_id: int) -> ResponseReturnValue:
+    row = assessments.get(current_org_id(), assessment_id)
+    return _send(description_service.description_file(row.id))

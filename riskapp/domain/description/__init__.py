@@ -1,0 +1,1 @@
+"""The system description (DC 200): nine sections drafted from an organisation's own data."""
