@@ -14,13 +14,13 @@ from ..domain.assessment.exclusions import (
     CARVED_OUT,
     MAX_VENDOR_CONTROLS,
     MONITORING_CONTROLS,
+    SetAsideInput,
     exclusion_problems,
     monitoring_controls_missing,
 )
 from ..domain.assessment.model import AssessmentData, in_scope_criteria
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.library.model import Library
-from ..domain.vendors.validation import clean
 from ..extensions import db
 from ..models import Assessment, CriterionExclusion, Vendor
 from ..repository import library as library_repo
@@ -51,18 +51,15 @@ def carve_out_vendors(organization_id: int) -> list[Vendor]:
     ]
 
 
-def set_aside(row: Assessment, form: Mapping[str, str]) -> CriterionExclusion:
+def set_aside(row: Assessment, request: SetAsideInput) -> CriterionExclusion:
     """Mark a criterion not applicable or carve it out to a vendor (replacing an earlier choice).
 
-    `form` holds criterion, kind (not_applicable or carved_out), reason, and
-    for a carve-out vendor (an id) and vendor_controls (what the vendor runs for us).
+    A carve-out names the vendor (one of the organisation's, with an assurance
+    report) and what that vendor runs for us.
     """
-    ref = clean(form.get("criterion", ""))
-    kind = clean(form.get("kind", ""))
-    reason = clean(form.get("reason", ""))
-    vendor_controls = clean(form.get("vendor_controls", ""))
-    raw_vendor = clean(form.get("vendor", ""))
-    problems = exclusion_problems(kind, reason, bool(raw_vendor))
+    ref, kind, reason = request.criterion, request.kind, request.reason
+    vendor_controls = request.vendor_controls
+    problems = exclusion_problems(kind, reason, request.vendor_id is not None)
     if len(vendor_controls) > MAX_VENDOR_CONTROLS:
         problems["vendor_controls"] = f"Keep this under {MAX_VENDOR_CONTROLS:,} characters."
     library = library_repo.cached_library(db.session)
@@ -71,8 +68,8 @@ def set_aside(row: Assessment, form: Mapping[str, str]) -> CriterionExclusion:
     if criterion is None:
         problems["criterion"] = f"{ref or 'That'} is not a criterion in this assessment's scope."
     vendor: Vendor | None = None
-    if kind == CARVED_OUT and raw_vendor:
-        vendor = _vendor(row.organization_id, raw_vendor)
+    if kind == CARVED_OUT and request.vendor_id is not None:
+        vendor = _vendor(row.organization_id, request.vendor_id)
         if vendor is None:
             problems["vendor"] = "Choose one of your vendors."
         elif vendor.retired_at is not None:
@@ -96,11 +93,6 @@ def set_aside(row: Assessment, form: Mapping[str, str]) -> CriterionExclusion:
     return found
 
 
-def as_typed(form: Mapping[str, str]) -> dict[str, str]:
-    """Return a submitted form's values as the page shows them back (control characters out)."""
-    return {key: clean(value) for key, value in form.items() if key != "csrf_token"}
-
-
 def undo(row: Assessment, exclusion_id: int) -> str:
     """Bring a criterion set aside back into coverage; return its ref."""
     found = get_owned(db.session, CriterionExclusion, exclusion_id, row.organization_id)
@@ -112,11 +104,9 @@ def undo(row: Assessment, exclusion_id: int) -> str:
     return ref
 
 
-def _vendor(organization_id: int, raw: str) -> Vendor | None:
-    if not raw.isdigit():
-        return None
+def _vendor(organization_id: int, vendor_id: int) -> Vendor | None:
     try:
-        return get_owned(db.session, Vendor, int(raw), organization_id)
+        return get_owned(db.session, Vendor, vendor_id, organization_id)
     except NotFound:
         return None
 

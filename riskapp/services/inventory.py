@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ..domain.errors import InvalidInput
 from ..domain.inventory.csvfile import CsvProblem, decode, plan_import, read_systems, write_systems
 from ..domain.inventory.model import (
-    CLASSIFICATIONS,
-    KINDS,
     SystemEntry,
     clash_problems,
-    clean_text,
     entry_problems,
-    lookup,
-    parse_roles,
 )
 from ..domain.inventory.model import placeholder_values as filled_roles
 from ..extensions import db
@@ -55,33 +49,6 @@ def list_systems(organization_id: int, wanted: InventoryFilter | None = None) ->
 def get_system(organization_id: int, system_id: int) -> SystemEntry:
     """Return one of the organisation's systems, or raise NotFound."""
     return repo.to_entry(repo.get_system(db.session, organization_id, system_id))
-
-
-def entry_from_form(form: Mapping[str, object], system_id: int | None = None) -> SystemEntry:
-    """Return the entry a submitted form describes, text cleaned (not yet validated)."""
-
-    def text(name: str, multiline: bool = False) -> str:
-        value = form.get(name)
-        return clean_text(value if isinstance(value, str) else "", multiline=multiline)
-
-    raw_roles = form.get("roles")
-    roles: Iterable[object] = (
-        parse_roles(raw_roles)
-        if isinstance(raw_roles, str)
-        else raw_roles
-        if isinstance(raw_roles, list | tuple)
-        else ()
-    )
-    return SystemEntry(
-        id=system_id,
-        name=text("name"),
-        kind=lookup(text("kind"), KINDS) or text("kind"),
-        owner=text("owner"),
-        classification=lookup(text("classification"), CLASSIFICATIONS) or text("classification"),
-        in_scope=bool(form.get("in_scope")),
-        notes=text("notes", multiline=True),
-        roles=tuple(r for r in roles if isinstance(r, str)),
-    )
 
 
 def save_system(organization_id: int, entry: SystemEntry) -> System:

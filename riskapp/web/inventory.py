@@ -12,7 +12,7 @@ from ..exporters.filenames import slugify
 from ..services import inventory as service
 from .access import current_membership, current_org_id, permission_required
 from .forms import apply_problems
-from .inventory_forms import ImportForm, InventoryFilterForm, SystemForm
+from .inventory_forms import ImportForm, InventoryFilterForm, SystemForm, entry_from_form
 from .uploads import check_upload
 
 bp = Blueprint("inventory", __name__)
@@ -80,7 +80,7 @@ def new() -> ResponseReturnValue:
         return _form_page(form, None, 200)
     if form.validate():
         try:
-            row = service.save_system(current_org_id(), service.entry_from_form(form.data))
+            row = service.save_system(current_org_id(), entry_from_form(form.data))
         except InvalidInput as exc:
             apply_problems(form, exc.problems)
         else:
@@ -111,7 +111,7 @@ def edit(system_id: int) -> ResponseReturnValue:
     form = SystemForm()
     if form.validate():
         try:
-            row = service.save_system(org_id, service.entry_from_form(form.data, system_id))
+            row = service.save_system(org_id, entry_from_form(form.data, system_id))
         except InvalidInput as exc:
             apply_problems(form, exc.problems)
         else:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..domain.inventory.model import CLASSIFICATIONS, KINDS, MAX_NAME, MAX_NOTES, MAX_OWNER, ROLES
+from ..domain.inventory.model import (
+    CLASSIFICATIONS,
+    KINDS,
+    MAX_NAME,
+    MAX_NOTES,
+    MAX_OWNER,
+    ROLES,
+    SystemEntry,
+    lookup,
+    parse_roles,
+)
+from ..domain.textsafety import clean_text
 from .forms import choices
 
 ROLE_CHOICES = choices((role, f"{{{role}}}: {label}") for role, (label, _kind) in ROLES.items())
@@ -72,3 +85,30 @@ class InventoryFilterForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("CSV file")
+
+
+def entry_from_form(form: Mapping[str, object], system_id: int | None = None) -> SystemEntry:
+    """Return the entry a submitted form describes, text cleaned (not yet validated)."""
+
+    def text(name: str, multiline: bool = False) -> str:
+        value = form.get(name)
+        return clean_text(value if isinstance(value, str) else "", multiline=multiline)
+
+    raw_roles = form.get("roles")
+    roles: Iterable[object] = (
+        parse_roles(raw_roles)
+        if isinstance(raw_roles, str)
+        else raw_roles
+        if isinstance(raw_roles, list | tuple)
+        else ()
+    )
+    return SystemEntry(
+        id=system_id,
+        name=text("name"),
+        kind=lookup(text("kind"), KINDS) or text("kind"),
+        owner=text("owner"),
+        classification=lookup(text("classification"), CLASSIFICATIONS) or text("classification"),
+        in_scope=bool(form.get("in_scope")),
+        notes=text("notes", multiline=True),
+        roles=tuple(r for r in roles if isinstance(r, str)),
+    )

@@ -13,8 +13,10 @@ from typing import Any
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from ..domain.assessment.exclusions import SetAsideInput
 from ..domain.assessment.wizard import STEP_TITLES, STEPS, next_step, reached_steps
 from ..domain.errors import InvalidInput
+from ..domain.textsafety import clean_text
 from ..figures.coverage_heatmap import coverage_page_figures
 from ..figures.risk_matrix import risk_matrix_figure
 from ..models import Assessment
@@ -302,15 +304,20 @@ def coverage(assessment_id: int) -> ResponseReturnValue:
 def set_aside(assessment_id: int) -> ResponseReturnValue:
     """Mark a criterion not applicable or carve it out to a vendor."""
     row = assessments.get(current_org_id(), assessment_id)
+    typed = {key: clean_text(value) for key, value in request.form.items() if key != "csrf_token"}
+    vendor = typed.get("vendor", "")
+    command = SetAsideInput(
+        criterion=typed.get("criterion", ""),
+        kind=typed.get("kind", ""),
+        reason=typed.get("reason", ""),
+        vendor_id=int(vendor) if vendor.isdigit() and len(vendor) < 10 else None,
+        vendor_controls=typed.get("vendor_controls", ""),
+    )
     try:
-        found = carveouts.set_aside(row, request.form)
+        found = carveouts.set_aside(row, command)
     except InvalidInput as exc:
         return _coverage_page(
-            assessment_id,
-            False,
-            422,
-            aside_form=carveouts.as_typed(request.form),
-            aside_problems=exc.problems,
+            assessment_id, False, 422, aside_form=typed, aside_problems=exc.problems
         )
     what = (
         f"carved out to {found.vendor.name}"

@@ -80,3 +80,14 @@ def monitoring_controls_missing(
     if not any(e.carved_out for e in exclusions):
         return []
     return [ref for ref in MONITORING_CONTROLS if ref in known and ref not in selected]
+
+
+@dataclass(frozen=True)
+class SetAsideInput:
+    """A request to set a criterion aside: not applicable, or carved out to a vendor (by id)."""
+
+    criterion: str = ""
+    kind: str = ""
+    reason: str = ""
+    vendor_id: int | None = None
+    vendor_controls: str = ""
