@@ -42,15 +42,28 @@ def selected_control(session: Session, assessment_id: int, ref: str) -> Control:
     return control
 
 
-def settings_of(session: Session, assessment_id: int) -> PeriodSettings:
-    """Return the assessment's period settings, made with the defaults on first use."""
+def settings_of(
+    session: Session, assessment_id: int, *, for_update: bool = False
+) -> PeriodSettings:
+    """Return the assessment's period settings, or the defaults when none are stored.
+
+    The defaults are stored only `for_update` (a change about to be made): reading
+    a page must not write, nor put a "created" line in the audit trail.
+    """
     row = session.scalars(
         sa.select(PeriodSettings).where(PeriodSettings.assessment_id == assessment_id)
     ).first()
     if row is None:
-        row = PeriodSettings(assessment_id=assessment_id, census_controls=[], deviation_controls=[])
-        session.add(row)
-        session.flush()
+        row = PeriodSettings(
+            assessment_id=assessment_id,
+            daily_mode="business-days",
+            sample_table=None,
+            census_controls=[],
+            deviation_controls=[],
+        )
+        if for_update:
+            session.add(row)
+            session.flush()
     return row
 
 

@@ -73,7 +73,7 @@ def uses_shipped_table(assessment: Assessment) -> bool:
 
 def set_table(assessment: Assessment, data: object | None) -> SampleSizeTable:
     """Make the assessment use `data` as its sample-size table (None: the shipped one)."""
-    settings = repo.settings_of(db.session, assessment.id)
+    settings = repo.settings_of(db.session, assessment.id, for_update=True)
     if data is None:
         settings.sample_table = None
         db.session.flush()
@@ -88,14 +88,14 @@ def set_daily_mode(assessment: Assessment, mode: str) -> None:
     """Count daily controls on business days or every day."""
     if mode not in DAILY_MODES:
         raise InvalidInput({"daily_mode": f"Choose one of {', '.join(DAILY_MODES)}."})
-    repo.settings_of(db.session, assessment.id).daily_mode = mode
+    repo.settings_of(db.session, assessment.id, for_update=True).daily_mode = mode
     db.session.flush()
 
 
 def set_control_options(assessment: Assessment, ref: str, *, census: bool, deviation: bool) -> None:
     """Record whether a control is tested whole (census) and had a prior-period deviation."""
     repo.selected_control(db.session, assessment.id, ref)
-    settings = repo.settings_of(db.session, assessment.id)
+    settings = repo.settings_of(db.session, assessment.id, for_update=True)
     settings.census_controls = _toggle(settings.census_controls, ref, census)
     settings.deviation_controls = _toggle(settings.deviation_controls, ref, deviation)
     db.session.flush()

@@ -334,3 +334,20 @@ def test_a_population_can_be_typed_by_hand(
     assert _confirm(client, auth, period_world, preview.get_data(as_text=True)).status_code == 302
     row = db.session.scalars(sa.select(Population)).one()
     assert (row.item_count, row.source_system) == (2, "Typed by the lead")
+
+
+def test_opening_the_period_pages_writes_nothing(
+    client: FlaskClient, owner: Membership, period_world: PeriodWorld
+) -> None:
+    """A GET of a period page leaves the database and the audit trail as they were."""
+    import sqlalchemy as sa
+
+    from riskapp.extensions import db
+    from riskapp.models import AuditEvent, PeriodSettings
+
+    for page in ("calendar", "populations", "samples", "evidence"):
+        assert client.get(f"{_base(period_world)}/{page}").status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PeriodSettings)) == 0
+    kinds = db.session.scalars(sa.select(AuditEvent.object_kind)).all()
+    assert "period_settings" not in kinds
