@@ -294,3 +294,14 @@ def test_ids_in_changes_are_shown_by_name_and_the_trail_filters_by_assessment(
     assert table.count("<tr>") - 1 == table.count("in Alpha renamed")  # every row is in it
     other = client.get(f"/audit/?assessment={two_orgs.assessment_b.id}")
     assert other.status_code == 200 and "Correct the filters" in other.get_data(as_text=True)
+
+
+def test_recorded_moments_and_field_names_read_as_words() -> None:
+    from riskapp.domain.audit import field_label, show_value
+
+    assert show_value("2026-12-11T05:39:51.603249+00:00") == "2026-12-11 05:39 UTC"
+    assert show_value("2026-12-11") == "2026-12-11"
+    assert show_value("not 2026-12-11T05:39 a moment") == "not 2026-12-11T05:39 a moment"
+    assert field_label("invited_by_id") == "invited by"
+    assert field_label("control_id") == "control"
+    assert field_label("daily_mode") == "daily mode"

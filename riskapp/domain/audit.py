@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -47,6 +48,7 @@ REFERENCE_FIELDS: dict[str, str] = {
     "criterion_id": "criterion",
     "evidence_type_id": "evidence_type",
     "policy_id": "policy",
+    "invited_by_id": "user",
 }
 
 
@@ -120,12 +122,30 @@ def named(record: AuditRecord, names: Names) -> AuditRecord:
     return replace(record, changes=changes, assessment=assessment)
 
 
-def show_value(value: Any) -> str:
-    """Return a recorded value as text: empty for none, JSON for lists and mappings."""
+_RECORDED_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?(\+00:00|Z)?$")
+
+
+def show_value(value: Any, *, exact: bool = False) -> str:
+    """Return a recorded value as text: empty for none, JSON for lists and mappings.
+
+    On a page a recorded moment ("2026-12-11T05:39:51.603249+00:00") reads as
+    "2026-12-11 05:39 UTC"; `exact` (the CSV) keeps it as stored.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return str(value)
+    text = str(value)
+    moment = _RECORDED_MOMENT.match(text)
+    if moment and moment.group(5) and not exact:
+        return f"{moment.group(1)} {moment.group(2)} UTC"
+    return text
+
+
+def field_label(name: str) -> str:
+    """Return a recorded field's name as words: "invited_by_id" → "invited by"."""
+    if name in REFERENCE_FIELDS:
+        name = name.removesuffix("_id")
+    return name.replace("_", " ")

@@ -40,7 +40,12 @@ def audit_rows(records: Iterable[AuditRecord]) -> Iterator[list[str]]:
         ]
         fields = sorted(r.changes.items()) or [("", {})]
         for name, change in fields:
-            row = [*head, name, show_value(change.get("before")), show_value(change.get("after"))]
+            row = [
+                *head,
+                name,
+                show_value(change.get("before"), exact=True),
+                show_value(change.get("after"), exact=True),
+            ]
             yield [spreadsheet_text(cell) for cell in row]
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
-from ..domain.audit import KIND_LABELS, AuditFilter, show_value
+from ..domain.audit import KIND_LABELS, AuditFilter, field_label, show_value
 from ..exporters.filenames import slugify
 from ..services import audit
 from .access import current_membership, current_org_id, permission_required
@@ -49,6 +49,7 @@ def index() -> ResponseReturnValue:
         query=query,
         kind_labels=KIND_LABELS,
         show_value=show_value,
+        field_label=field_label,
     )
 
 
