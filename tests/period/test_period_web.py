@@ -351,3 +351,12 @@ def test_opening_the_period_pages_writes_nothing(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PeriodSettings)) == 0
     kinds = db.session.scalars(sa.select(AuditEvent.object_kind)).all()
     assert "period_settings" not in kinds
+
+
+def test_the_calendar_title_is_plain_text(
+    client: FlaskClient, owner: Membership, period_world: PeriodWorld
+) -> None:
+    page = client.get(f"{_base(period_world)}/calendar?control=CTL-02").get_data(as_text=True)
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "<table" not in title and title.startswith("Calendar · ")
+    assert page.count('id="occurrence-list"') == 1
