@@ -29,10 +29,12 @@ def _residual(page, ref: str) -> str:
 
 
 def _ranking(page) -> list[str]:
-    return [
-        re.sub("^suggest-", "", i)
-        for i in page.locator("ol.suggestions li[id]").evaluate_all("els => els.map(e => e.id)")
-    ]
+    # evaluate_all does not wait: wait for the controls step to have loaded its suggestions,
+    # or a click that is still navigating reads the page it is leaving
+    page.wait_for_url(re.compile(r"/steps/controls"))
+    items = page.locator("ol.suggestions li[id]")
+    items.first.wait_for()
+    return [re.sub("^suggest-", "", i) for i in items.evaluate_all("els => els.map(e => e.id)")]
 
 
 def test_sign_up_walk_every_step_then_change_a_rating(server: str) -> None:
