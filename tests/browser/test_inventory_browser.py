@@ -55,7 +55,8 @@ def test_systems_added_after_selection_fill_the_statement_everywhere(
         page.select_option("#kind", "cloud-provider")
         page.select_option("#roles", ["system"])
         page.click("text=Save")
-        assert "Sam Cloud is in the inventory." in page.content()
+        page.wait_for_selector(".flash-success")  # page.content() does not wait for the redirect
+        assert "Sam Cloud is in the inventory." in page.inner_text(".flash-success")
         assert page.locator("#role-system").inner_text().endswith("Sam Cloud")
 
         page.goto(controls_url)
