@@ -7,6 +7,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from ..domain.assessment.model import IMPLEMENTED
+from ..domain.assessment.summary import AssessmentSummary
 from ..domain.errors import NotFound
 from ..models import (
     AssessedRisk,
@@ -184,6 +186,33 @@ def delete_custom_control(session: Session, control: Control) -> None:
     session.flush()
     session.delete(control)
     session.flush()
+
+
+def assessment_summaries(session: Session, organization_id: int) -> list[AssessmentSummary]:
+    """Return one summary per assessment of the organisation, newest first, in one query."""
+    selected = sa.func.count(SelectedControl.id)
+    implemented = sa.func.count(SelectedControl.id).filter(SelectedControl.status == IMPLEMENTED)
+    query = (
+        sa.select(
+            Assessment.id,
+            Assessment.name,
+            Framework.name,
+            Assessment.report_type,
+            Assessment.as_of_date,
+            Assessment.period_start,
+            Assessment.period_end,
+            Assessment.step_reached,
+            selected,
+            implemented,
+            Assessment.updated_at,
+        )
+        .join(Framework, Framework.id == Assessment.framework_id)
+        .outerjoin(SelectedControl, SelectedControl.assessment_id == Assessment.id)
+        .where(Assessment.organization_id == organization_id)
+        .group_by(Assessment.id, Framework.name)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+    )
+    return [AssessmentSummary(*row) for row in session.execute(query)]
 
 
 def assessments_of(session: Session, organization_id: int) -> list[Assessment]:

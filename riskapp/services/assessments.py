@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..domain.accounts.names import name_problem
+from ..domain.assessment.summary import AssessmentSummary
 from ..domain.errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Assessment, Framework
@@ -15,9 +16,9 @@ def frameworks() -> list[Framework]:
     return repo.frameworks(db.session)
 
 
-def list_assessments(organization_id: int) -> list[Assessment]:
-    """Return the organisation's assessments, newest first."""
-    return repo.assessments_of(db.session, organization_id)
+def list_assessments(organization_id: int) -> list[AssessmentSummary]:
+    """Return a summary of each of the organisation's assessments, newest first."""
+    return repo.assessment_summaries(db.session, organization_id)
 
 
 def get(organization_id: int, assessment_id: int) -> Assessment:
