@@ -8,6 +8,7 @@ rating id), validate every row first and write only when all rows are valid
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -114,6 +115,8 @@ def risks_page(row: Assessment) -> dict[str, Any]:
         "impact_levels": IMPACT_LEVELS,
         "categories": RISK_CATEGORIES,
         "custom_risks": [r["risk"] for r in rows if r["custom"]],
+        # the page's script re-scores a row as it is rated, with the organisation's bands
+        "bands_json": json.dumps([{"name": b.name, "low": b.low, "high": b.high} for b in bands]),
     }
 
 

@@ -66,7 +66,13 @@ def test_sign_up_walk_every_step_then_change_a_rating(server: str) -> None:
         page.click("text=Save and continue")
 
         rows = {ref: page.locator(f"#risk-{ref}") for ref in ("R-TST-01", "R-TST-02")}
+        page.wait_for_load_state("load")  # the page's scripts are running
         rows["R-TST-01"].locator("select[name^=l-]").select_option("4")
+        # the inherent score follows the rating before anything is saved (default bands: 10-16 high)
+        impact = int(rows["R-TST-01"].locator("select[name^=i-]").input_value())
+        assert rows["R-TST-01"].locator("[data-inherent]").inner_text() == f"{4 * impact} high"
+        rows["R-TST-01"].locator("details.scenario summary").click()
+        assert "A former employee" in rows["R-TST-01"].locator("details.scenario").inner_text()
         rows["R-TST-02"].locator("select[name^=l-]").select_option("2")
         rows["R-TST-02"].locator("select[name^=i-]").select_option("2")
         page.wait_for_selector("#risk-matrix .main-svg")  # plotly drew the heatmap
