@@ -9,6 +9,7 @@ from .assessment import (
     SelectedControl,
 )
 from .carveouts import CriterionExclusion
+from .checks import CheckDecision, ReconciliationNote, SecondSource, SecondSourceItem
 from .description import Incident, OrganisationDescription, SignificantChange, UserEntityControl
 from .inventory import System
 from .library import (
@@ -39,6 +40,10 @@ from .throttle import RateCounter
 from .vendors import Vendor, VendorCuec, VendorReport
 
 __all__ = [
+    "CheckDecision",
+    "ReconciliationNote",
+    "SecondSource",
+    "SecondSourceItem",
     "ApplicabilityTag",
     "EVIDENCE_KINDS",
     "Evidence",

@@ -149,6 +149,11 @@ class Control(Model):
     # set on a retired library row: the refs replacing it, and the version that retired it
     successors: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     retired_in: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    # computed checks and second source declared in the library (domain/testing/checks.py)
+    checks: Mapped[list[dict[str, Any]]] = mapped_column(
+        sa.JSON, default=list, server_default="[]"
+    )
+    reconcile: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
 
     criteria_links: Mapped[list[ControlCriterion]] = relationship(back_populates="control")
     risk_links: Mapped[list[ControlRisk]] = relationship(back_populates="control")

@@ -27,6 +27,7 @@ from ..models import (
     AssessedRisk,
     Assessment,
     AuditEvent,
+    CheckDecision,
     Control,
     ControlCriterion,
     ControlEvidence,
@@ -42,8 +43,10 @@ from ..models import (
     Organization,
     PeriodSettings,
     Population,
+    ReconciliationNote,
     Risk,
     Sample,
+    SecondSource,
     SelectedControl,
     SignificantChange,
     System,
@@ -88,6 +91,9 @@ OBJECT_KINDS: dict[type, str] = {
     Incident: "incident",
     UserEntityControl: "user_entity_control",
     SignificantChange: "significant_change",
+    CheckDecision: "check_decision",
+    SecondSource: "second_source",
+    ReconciliationNote: "reconciliation_note",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)

@@ -104,6 +104,11 @@ def _sync_edges(
         report.created[kind] += 1
 
 
+def _declared(library: dom.Library, ref: str) -> dict[str, Any]:
+    declared = library.checks.get(ref) or {}
+    return {"checks": declared.get("checks") or [], "reconcile": declared.get("reconcile")}
+
+
 def _library_rows(session: Session, model: Any, key: Callable[[Any], Hashable]) -> dict:
     query = sa.select(model)
     if hasattr(model, "assessment_id"):
@@ -201,7 +206,7 @@ def sync_library(
         Control,
         "controls",
         controls,
-        ((ref, asdict(c)) for ref, c in library.controls.items()),
+        ((ref, {**asdict(c), **_declared(library, ref)}) for ref, c in library.controls.items()),
         report,
     )
     record_successors(controls, library, report, was_retired)

@@ -26,6 +26,7 @@ from .model import (
     PolicyTemplate,
     Risk,
 )
+from ..testing.checks import DeclarationReader
 from .problems import EntryReader, Problem
 
 MANIFEST = "library.yaml"
@@ -116,9 +117,16 @@ class EntryReaders:
         evidence = ref_list(r, r.data, "evidence", "evidence")
         policy = r.ref("policy")
         also = ref_list(r, r.data, "also_documented_in", "also_documented_in")
+        declared = DeclarationReader(r)
+        checks, reconcile = declared.checks(), declared.reconcile()
         r.finish()
         if self.unique("control", control.ref, r):
             self.library.controls[control.ref] = control
+            if checks or reconcile:
+                self.library.checks[control.ref] = {
+                    "checks": [c.as_data() for c in checks],
+                    "reconcile": reconcile,
+                }
             self.links.append(
                 ControlLinks(
                     r.file, control.ref, primary, supporting, mitigates, evidence, policy, also

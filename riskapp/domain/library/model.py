@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 LIKELIHOOD_LEVELS: dict[int, str] = {
     1: "rare",
@@ -286,6 +287,9 @@ class Library:
     mitigates: list[Mitigates] = field(default_factory=list)
     evidenced_by: list[EvidencedBy] = field(default_factory=list)
     documented_in: list[DocumentedIn] = field(default_factory=list)
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per control ref: its declared computed checks and second source, as plain data
+    (`{"checks": [...], "reconcile": {...} | None}`, see domain/testing/checks.py)."""
     retired: dict[str, Retirement] = field(default_factory=dict)
     """Retired controls held in `controls` for an assessment that still selects them.
 
