@@ -20,6 +20,7 @@ from ..domain.period.occurrences import PER_EVENT
 from ..domain.period.population_file import ParsedPopulation, clean_text, parse_population
 from ..extensions import db
 from ..models import Assessment, Population
+from ..repository import checks as checks_repo
 from ..repository import period as repo
 from . import period as period_service
 
@@ -69,19 +70,27 @@ def _per_event_control(assessment: Assessment, ref: str):
     chosen = next((s for s in period_service.selected(assessment) if s.ref == ref), None)
     if chosen is None:
         raise NotFound("selected control", ref)
-    if chosen.frequency != PER_EVENT:
+    control = repo.selected_control(db.session, assessment.id, ref)
+    # a control with declared checks takes a population of the events it checks (HR-03:
+    # each joiner's first training), whatever its cadence
+    if chosen.frequency != PER_EVENT and not (control.checks or control.reconcile):
         raise InvalidInput(
             {"control": f"{ref} runs {chosen.frequency}, not per event: it has no population."}
         )
-    return repo.selected_control(db.session, assessment.id, ref)
+    return control
 
 
 def per_event_controls(assessment: Assessment) -> list[tuple[str, str]]:
-    """Return (ref, title) of the assessment's per-event controls."""
+    """Return (ref, title) of the assessment's controls that take a population.
+
+    Those are the per-event controls, and the controls whose library entry
+    declares computed checks (the events they check form a population).
+    """
+    checked = checks_repo.refs_with_checks(db.session)
     return [
         (s.ref, s.control.title)
         for s in period_service.selected(assessment)
-        if s.frequency == PER_EVENT
+        if s.frequency == PER_EVENT or s.ref in checked
     ]
 
 

@@ -84,7 +84,8 @@ def missing_key_column(columns: Iterable[str], key: str) -> bool:
     return key not in ("id", "date", "description") and key not in set(columns)
 
 
-def summary(result: Reconciliation, names: Mapping[str, str]) -> str:
-    """Return "3 only in <population>, 1 only in <second source>" for a reconciliation."""
-    counts = {side: sum(1 for m in result.mismatches if m.side == side) for side in SIDES}
+def summary(mismatches: Iterable[Mismatch], names: Mapping[str, str]) -> str:
+    """Return "3 only in <population>, 1 only in <second source>" for some mismatches."""
+    listed = list(mismatches)
+    counts = {side: sum(1 for m in listed if m.side == side) for side in SIDES}
     return ", ".join(f"{counts[s]} only in {names.get(s, s)}" for s in SIDES if counts[s])

@@ -1,0 +1,183 @@
+"""Computed checks over the assessment's populations, and decisions on candidate deviations.
+
+Every population whose control declares checks is checked whole (a census)
+each time it is asked for; the items that fail are candidate deviations. A
+person confirms or dismisses each with a reason. A decision holds while the
+item fails the same way: if a re-import changes the failure, the candidate is
+open again (the old decision stays in the audit trail).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.period.population_file import clean_text
+from ..domain.testing.checks import CheckRun, CheckSpec, Failure, run_checks, spec_from_data
+from ..extensions import db
+from ..models import Assessment, CheckDecision, Control, Population
+from ..models.base import utcnow
+from ..models.checks import DECISIONS
+from ..repository import checks as repo
+from ..repository import period as period_repo
+from . import reconciliation_gate
+
+MAX_REASON = 2000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One item failing one check, and the decision that holds for it (if any)."""
+
+    failure: Failure
+    decision: CheckDecision | None
+
+    @property
+    def status(self) -> str:
+        return self.decision.decision if self.decision else "open"
+
+
+@dataclass
+class PopulationChecks:
+    """A population, its control's checks, what they found and whether its test is blocked."""
+
+    population: Population
+    control: Control
+    specs: tuple[CheckSpec, ...]
+    run: CheckRun
+    candidates: list[Candidate] = field(default_factory=list)
+    blocked: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        out = {"open": 0, "confirmed": 0, "dismissed": 0}
+        for c in self.candidates:
+            out[c.status] += 1
+        return out
+
+
+def specs_of(control: Control) -> tuple[CheckSpec, ...]:
+    """Return the checks the control's library entry declares."""
+    return tuple(spec_from_data(d) for d in control.checks or ())
+
+
+def _decisions(assessment_id: int) -> dict[tuple[int, str, str], CheckDecision]:
+    return {
+        (d.population_id, d.item_id, d.check_name): d for d in repo.decisions_of(db.session, assessment_id)
+    }
+
+
+def _checked(
+    population: Population, decisions: dict[tuple[int, str, str], CheckDecision]
+) -> PopulationChecks:
+    specs = specs_of(population.control)
+    items = period_repo.population_items(db.session, population.id)
+    run = run_checks(specs, items, population.columns or ())
+    found = PopulationChecks(population, population.control, specs, run)
+    for failure in sorted(run.failures, key=lambda f: (f.item_date, f.item_id, f.check)):
+        held = decisions.get((population.id, failure.item_id, failure.check))
+        if held is not None and held.failure != failure.message:
+            held = None  # decided on a different failure: open again
+        found.candidates.append(Candidate(failure, held))
+    found.blocked = reconciliation_gate.blocking_reason(population.id)
+    return found
+
+
+def checks_for(assessment: Assessment) -> list[PopulationChecks]:
+    """Run the declared checks over each of the assessment's populations that has some."""
+    decisions = _decisions(assessment.id)
+    return [
+        _checked(p, decisions)
+        for p in period_repo.populations_of(db.session, assessment.id)
+        if p.control.checks or p.control.reconcile
+    ]
+
+
+def population_checks(assessment: Assessment, population_id: int) -> PopulationChecks:
+    """Run the checks of one of the assessment's populations (another's: NotFound)."""
+    population = repo.population(db.session, assessment.id, population_id)
+    if population is None:
+        raise NotFound("population", population_id)
+    return _checked(population, _decisions(assessment.id))
+
+
+def decide(
+    assessment: Assessment,
+    population_id: int,
+    item_id: str,
+    check_name: str,
+    decision: str,
+    reason: str,
+) -> CheckDecision:
+    """Confirm or dismiss a candidate deviation, with a reason; flush only."""
+    reason = clean_text(reason or "").strip()
+    if decision not in DECISIONS:
+        raise InvalidInput({"decision": "Choose confirm or dismiss."})
+    if not reason:
+        word = "confirming" if decision == "confirmed" else "dismissing"
+        raise InvalidInput({"reason": f"Give the reason for {word} this deviation."})
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(
+            {"reason": f"Use at most {MAX_REASON} characters (this has {len(reason)})."}
+        )
+    checked = population_checks(assessment, population_id)
+    failure = next(
+        (
+            c.failure
+            for c in checked.candidates
+            if c.failure.item_id == item_id and c.failure.check == check_name
+        ),
+        None,
+    )
+    if failure is None:
+        raise InvalidInput(
+            {"reason": f"Item {item_id!r} does not fail {check_name!r} now; reload the page."}
+        )
+    row = repo.decision(db.session, population_id, item_id, check_name)
+    if row is None:
+        row = CheckDecision(
+            assessment_id=assessment.id,
+            population_id=population_id,
+            item_id=item_id,
+            check_name=check_name,
+        )
+        db.session.add(row)
+    row.item_date = failure.item_date
+    row.failure = failure.message
+    row.decision = decision
+    row.reason = reason
+    row.decided_by = period_repo.actor_label(db.session)
+    row.decided_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def confirmed_findings(assessment_id: int) -> list[dict[str, Any]]:
+    """Return the confirmed candidate deviations that still hold, as plain data.
+
+    Each: control_ref, population_id, item_id, item_date, check, failed (what
+    failed), confirmed_by, confirmed_at, reason. This is the source the
+    deviation register takes census deviations from.
+    """
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        return []
+    out: list[dict[str, Any]] = []
+    for checked in checks_for(assessment):
+        for c in checked.candidates:
+            if c.decision is None or c.decision.decision != "confirmed":
+                continue
+            out.append(
+                {
+                    "control_ref": checked.control.ref,
+                    "population_id": checked.population.id,
+                    "item_id": c.failure.item_id,
+                    "item_date": c.failure.item_date,
+                    "check": c.failure.check,
+                    "failed": c.failure.message,
+                    "confirmed_by": c.decision.decided_by,
+                    "confirmed_at": c.decision.decided_at,
+                    "reason": c.decision.reason,
+                }
+            )
+    return out
