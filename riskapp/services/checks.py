@@ -21,6 +21,7 @@ from ..models.base import utcnow
 from ..models.checks import DECISIONS
 from ..repository import checks as repo
 from ..repository import period as period_repo
+from . import period as period_service
 from . import reconciliation_gate
 
 MAX_REASON = 2000
@@ -181,3 +182,14 @@ def confirmed_findings(assessment_id: int) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def awaiting(assessment: Assessment) -> list[tuple[str, str]]:
+    """Return (ref, title) of selected controls that declare checks but have no population."""
+    checked = repo.refs_with_checks(db.session)
+    have = {p.control.ref for p in period_repo.populations_of(db.session, assessment.id)}
+    return [
+        (s.ref, s.control.title)
+        for s in period_service.selected(assessment)
+        if s.ref in checked and s.ref not in have
+    ]

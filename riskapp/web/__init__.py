@@ -21,6 +21,7 @@ def register_web(app: Flask) -> None:
         main,
         organizations,
         period,
+        period_checks,
         period_evidence,
         requestlog,
         security,
@@ -47,6 +48,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(vendors.bp)
     app.register_blueprint(description.bp)
     period_evidence.register_views()  # the Evidence step's views, on the period blueprint
+    period_checks.register_views()  # the Checks page's views, on the period blueprint
     app.register_blueprint(period.bp)
     period.init_period(app)
     errors.register(app)

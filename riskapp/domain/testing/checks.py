@@ -130,6 +130,8 @@ class DeclarationReader:
         if name and not NAME_RE.match(name):
             c.problem("name", f"{name!r} is not a check name (lower-case letters, digits, '-')")
         kind = c.choice("kind", tuple(KINDS))
+        if not kind:  # its arguments cannot be judged: report the kind alone
+            c.seen.update(a for args_of in KINDS.values() for a in args_of)
         args: dict[str, Any] = {}
         if kind in ("date_not_after", "within_days", "differs"):
             args["a"], args["b"] = self._column(c, "a"), self._column(c, "b")
