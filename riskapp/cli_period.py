@@ -14,6 +14,7 @@ from flask import current_app
 from .cli_support import in_transaction
 from .domain.errors import InvalidInput, NotFound, RuleViolation, UploadRejected
 from .domain.period.population_file import PopulationInvalid
+from .services import checks as checks_service
 from .services import evidence as evidence_service
 from .services import period as period_service
 from .services import populations as population_service
@@ -239,3 +240,26 @@ def package_command(assessment_id: int, out: Path | None) -> None:
             assessment, target, _evidence_dir(), progress=lambda m: click.echo(f"  … {m}", err=True)
         )
     click.echo(f"Wrote {count} evidence entries to {target}")
+
+
+@period_group.command("checks")
+@_assessment_option
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def checks_command(assessment_id: int, as_json: bool) -> None:
+    """Run the library's computed checks over every population and print the failing items."""
+    with _reported():
+        found = checks_service.checks_for(period_service.assessment(assessment_id))
+        report = [checks_service.as_report(c) for c in found]
+    if as_json:
+        click.echo(json.dumps(report, indent=2, default=str))
+        return
+    if not report:
+        click.echo("No population of this assessment has computed checks.")
+    for r in report:
+        click.echo(f"{r['control']} {r['title']}: {r['items']} items, {r['summary']}")
+        for name, why in r["cannot_run"]:
+            click.echo(f"  cannot run {name}: {why}")
+        if r["blocked"]:
+            click.echo(f"  test blocked: {r['blocked']}")
+        for f in r["failures"]:
+            click.echo(f"  {f['item_id']}  {f['item_date']}  {f['check']}  {f['failed']}  [{f['status']}]")

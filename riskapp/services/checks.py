@@ -193,3 +193,33 @@ def awaiting(assessment: Assessment) -> list[tuple[str, str]]:
         for s in period_service.selected(assessment)
         if s.ref in checked and s.ref not in have
     ]
+
+
+def as_report(checked: PopulationChecks) -> dict[str, Any]:
+    """Return a population's check results as plain data (the command line prints it)."""
+    counts = checked.counts()
+    return {
+        "control": checked.control.ref,
+        "title": checked.control.title,
+        "population_id": checked.population.id,
+        "items": checked.run.items,
+        "checks": [{**s.as_data(), "requires": s.describe()} for s in checked.specs],
+        "summary": (
+            f"{checked.run.failing_items()} failing "
+            f"({counts['open']} open, {counts['confirmed']} confirmed, "
+            f"{counts['dismissed']} dismissed)"
+        ),
+        "cannot_run": [list(pair) for pair in checked.run.cannot_run],
+        "blocked": checked.blocked,
+        "failures": [
+            {
+                "item_id": c.failure.item_id,
+                "item_date": c.failure.item_date.isoformat(),
+                "check": c.failure.check,
+                "failed": c.failure.message,
+                "status": c.status,
+                "reason": c.decision.reason if c.decision else "",
+            }
+            for c in checked.candidates
+        ],
+    }

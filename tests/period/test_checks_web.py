@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from datetime import date
@@ -295,3 +296,33 @@ def test_a_corrected_population_unblocks_and_a_file_without_the_key_is_refused(
     assert blocking_reason(leavers) is not None
     _import(period_world, LEAVERS + b"E-9,2026-03-11,Leaver nine,2026-03-11,T-9\n")
     assert blocking_reason(leavers) is None
+
+
+def test_the_command_line_prints_the_failing_items(
+    runner, period_world: PeriodWorld, leavers: int
+) -> None:
+    base = ["period", "checks", "--assessment", str(period_world.assessment.id)]
+    result = runner.invoke(args=base)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "CTL-01 " + period_world_title() + ": 3 items, 2 failing (2 open, 0 confirmed, 0 dismissed)"
+    )
+    assert (
+        "  E-2  2026-03-06  removed-in-time  date 2026-03-06 and disabled_at 2026-03-10 are 2 "
+        "business days apart (at most 1)  [open]"
+    ) in lines
+    as_json = runner.invoke(args=[*base, "--json"])
+    report = json.loads(as_json.output)
+    assert [(f["item_id"], f["check"]) for f in report[0]["failures"]] == [
+        ("E-2", "removed-in-time"),
+        ("E-3", "ticket"),
+    ]
+    missing = runner.invoke(args=["period", "checks", "--assessment", "999999"])
+    assert missing.exit_code == 1
+
+
+def period_world_title() -> str:
+    return db.session.scalars(
+        sa.select(Control.title).where(Control.ref == "CTL-01", Control.assessment_id.is_(None))
+    ).one()

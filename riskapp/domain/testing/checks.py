@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from ..period.fingerprint import Item
@@ -219,29 +220,38 @@ def business_days_between(first: date, second: date) -> int:
 
 
 def _getter(column: str) -> Callable[[Item], Any]:
-    if column == "id":
-        return lambda item: item.id
-    if column == "date":
-        return lambda item: item.date
-    if column == "description":
-        return lambda item: item.description
+    if column in OWN_COLUMNS:
+        return attrgetter("id" if column == "id" else column)
     return lambda item: item.extra.get(column, "")
 
 
-def _as_moment(column: str, value: Any, cache: dict[str, _Moment | None]) -> tuple[Any, str]:
-    """Return (date or datetime, "") or (None, why it is not one)."""
-    if isinstance(value, date):
-        return value, ""
-    text = value or ""
-    if not text.strip():
-        return None, f"{column} is empty"
-    if text in cache:
-        moment = cache[text]
-    else:
-        moment = cache[text] = _parse_moment(text)
-    if moment is None:
-        return None, f"{column} {text!r} is not a date (use YYYY-MM-DD)"
-    return moment, ""
+def _moment_reader(column: str) -> Callable[[Any], tuple[Any, str]]:
+    """Return a function giving (date or datetime, "") or (None, why it is not one) of a cell.
+
+    Each distinct text is parsed once (populations repeat dates a lot).
+    """
+    cache: dict[str, tuple[Any, str]] = {}
+
+    def read(value: Any) -> tuple[Any, str]:
+        if isinstance(value, date):
+            return value, ""
+        found = cache.get(value)
+        if found is not None:
+            return found
+        text = value or ""
+        if not text.strip():
+            found = (None, f"{column} is empty")
+        else:
+            moment = _parse_moment(text)
+            found = (
+                (moment, "")
+                if moment is not None
+                else (None, f"{column} {text!r} is not a date (use YYYY-MM-DD)")
+            )
+        cache[value] = found
+        return found
+
+    return read
 
 
 def _comparable(x: _Moment, y: _Moment) -> tuple[Any, Any]:
@@ -263,12 +273,14 @@ def _rule(spec: CheckSpec) -> Rule:
     """Return a function giving why an item fails the check, or None when it passes."""
     if spec.kind in ("date_not_after", "within_days"):
         get_a, get_b = _getter(spec.a), _getter(spec.b)
-        cache: dict[str, _Moment | None] = {}
+        read_a, read_b = _moment_reader(spec.a), _moment_reader(spec.b)
 
         def dates(item: Item) -> tuple[Any, Any, str]:
-            a, why_a = _as_moment(spec.a, get_a(item), cache)
-            b, why_b = _as_moment(spec.b, get_b(item), cache)
-            return a, b, "; ".join(w for w in (why_a, why_b) if w)
+            a, why_a = read_a(get_a(item))
+            b, why_b = read_b(get_b(item))
+            if why_a or why_b:
+                return a, b, "; ".join(w for w in (why_a, why_b) if w)
+            return a, b, ""
 
         if spec.kind == "date_not_after":
 
