@@ -50,7 +50,9 @@ def population(n: int, seed: int = 13) -> list[Item]:
                 {
                     "approved_at": approved_day.isoformat() if rng.random() > 0.005 else "",
                     "merged_at": merged,
-                    "deployed_at": (day + timedelta(days=3 if rng.random() < 0.02 else rng.choice((0, 1)))).isoformat(),
+                    "deployed_at": (
+                        day + timedelta(days=3 if rng.random() < 0.02 else rng.choice((0, 1)))
+                    ).isoformat(),
                     "reviewer": author if rng.random() < 0.02 else rng.choice(people),
                     "author": author,
                     "state": "approved" if rng.random() > 0.02 else "open",

@@ -262,4 +262,6 @@ def checks_command(assessment_id: int, as_json: bool) -> None:
         if r["blocked"]:
             click.echo(f"  test blocked: {r['blocked']}")
         for f in r["failures"]:
-            click.echo(f"  {f['item_id']}  {f['item_date']}  {f['check']}  {f['failed']}  [{f['status']}]")
+            click.echo(
+                f"  {f['item_id']}  {f['item_date']}  {f['check']}  {f['failed']}  [{f['status']}]"
+            )

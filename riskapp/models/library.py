@@ -150,9 +150,7 @@ class Control(Model):
     successors: Mapped[list[str]] = mapped_column(sa.JSON, default=list, server_default="[]")
     retired_in: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     # computed checks and second source declared in the library (domain/testing/checks.py)
-    checks: Mapped[list[dict[str, Any]]] = mapped_column(
-        sa.JSON, default=list, server_default="[]"
-    )
+    checks: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list, server_default="[]")
     reconcile: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
 
     criteria_links: Mapped[list[ControlCriterion]] = relationship(back_populates="control")

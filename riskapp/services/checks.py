@@ -64,7 +64,8 @@ def specs_of(control: Control) -> tuple[CheckSpec, ...]:
 
 def _decisions(assessment_id: int) -> dict[tuple[int, str, str], CheckDecision]:
     return {
-        (d.population_id, d.item_id, d.check_name): d for d in repo.decisions_of(db.session, assessment_id)
+        (d.population_id, d.item_id, d.check_name): d
+        for d in repo.decisions_of(db.session, assessment_id)
     }
 
 

@@ -144,7 +144,11 @@ def explain(
     control = _control(assessment, ref)
     found = status_of(assessment.id, control)
     mismatch = next(
-        (m for m in (found.result.mismatches if found.result else ()) if (m.side, m.key) == (side, key)),
+        (
+            m
+            for m in (found.result.mismatches if found.result else ())
+            if (m.side, m.key) == (side, key)
+        ),
         None,
     )
     if mismatch is None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..testing.checks import DeclarationReader
 from .model import (
     CONTROL_TYPES,
     DOMAINS,
@@ -26,7 +27,6 @@ from .model import (
     PolicyTemplate,
     Risk,
 )
-from ..testing.checks import DeclarationReader
 from .problems import EntryReader, Problem
 
 MANIFEST = "library.yaml"

@@ -67,8 +67,8 @@ class CheckSpec:
         if self.kind == "date_not_after":
             return f"{self.a} is on or before {self.b}"
         if self.kind == "within_days":
-            unit = "business day" if self.business else "day"
-            return f"{self.a} and {self.b} are at most {self.days} {unit}{'s' * (self.days != 1)} apart"
+            unit = ("business day" if self.business else "day") + "s" * (self.days != 1)
+            return f"{self.a} and {self.b} are at most {self.days} {unit} apart"
         if self.kind == "differs":
             return f"{self.a} differs from {self.b}"
         if self.kind == "in_list":
@@ -256,10 +256,12 @@ def _moment_reader(column: str) -> Callable[[Any], tuple[Any, str]]:
 
 def _comparable(x: _Moment, y: _Moment) -> tuple[Any, Any]:
     """Return the two moments at the finest precision both have."""
-    if isinstance(x, datetime) and isinstance(y, datetime):
-        if (x.tzinfo is None) == (y.tzinfo is None):
-            return x, y
-    return (x.date() if isinstance(x, datetime) else x), (y.date() if isinstance(y, datetime) else y)
+    both = isinstance(x, datetime) and isinstance(y, datetime)
+    if both and (x.tzinfo is None) == (y.tzinfo is None):  # type: ignore[union-attr]
+        return x, y
+    return (x.date() if isinstance(x, datetime) else x), (
+        y.date() if isinstance(y, datetime) else y
+    )
 
 
 def _day(x: _Moment) -> date:
@@ -354,7 +356,10 @@ def run_checks(
         missing = [c for c in spec.columns if c not in present]
         if missing:
             cannot.append(
-                (spec.name, f"the population has no column {', '.join(missing)}; import a file with it")
+                (
+                    spec.name,
+                    f"the population has no column {', '.join(missing)}; import a file with it",
+                )
             )
             continue
         rule = _rule(spec)
