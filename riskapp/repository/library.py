@@ -407,6 +407,14 @@ def read_library(session: Session) -> dom.Library:
     for row_id, *values in _node_columns(session, Control, dom.Control):
         control_refs[row_id] = values[0]
         lib.controls[values[0]] = dom.Control(*values)
+    declared = session.execute(
+        sa.select(Control.ref, Control.checks, Control.reconcile)
+        .where(~Control.retired, Control.assessment_id.is_(None))
+        .order_by(Control.position)
+    )
+    for ref, checks, reconcile in declared:
+        if checks or reconcile:
+            lib.checks[ref] = {"checks": list(checks or []), "reconcile": reconcile}
     evidence_refs: dict[int, str] = {}
     for row_id, *values in _node_columns(session, EvidenceType, dom.EvidenceType):
         evidence_refs[row_id] = values[0]

@@ -220,3 +220,33 @@ def test_loader_rejects_a_bad_check_declaration(tmp_path: Path) -> None:
         where + "reconcile.second_source: is required",
         where + "reconcile.second_key: is required",
     ]
+
+
+def test_declared_checks_are_loaded_and_read_back(app, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from riskapp.extensions import db
+    from riskapp.models import Control
+    from riskapp.repository.library import read_library as read_stored
+    from riskapp.services.library import load_library
+
+    def mutate(files: Files) -> None:
+        _ctl01(files)["checks"] = [{"name": "ticket", "kind": "not_empty", "field": "ticket"}]
+
+    load_library(make_library(tmp_path / "lib", mutate))
+    db.session.commit()
+    stored = db.session.scalars(
+        sa.select(Control).where(Control.ref == "CTL-01", Control.assessment_id.is_(None))
+    ).one()
+    assert stored.checks == [{"name": "ticket", "kind": "not_empty", "field": "ticket"}]
+    assert read_stored(db.session).checks == {
+        "CTL-01": {
+            "checks": [{"name": "ticket", "kind": "not_empty", "field": "ticket"}],
+            "reconcile": None,
+        }
+    }
+    # a newer version without the declaration removes it
+    load_library(make_library(tmp_path / "lib2"))
+    db.session.commit()
+    db.session.refresh(stored)
+    assert stored.checks == []
