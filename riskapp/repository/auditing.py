@@ -270,6 +270,12 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
     if isinstance(obj, CriterionExclusion):
         ref = conn.scalar(sa.select(Criterion.ref).where(Criterion.id == obj.criterion_id))
         return f"{ref or ''} {obj.kind.replace('_', ' ')}".strip()
+    if isinstance(obj, CheckDecision):
+        return f"{obj.item_id} {obj.check_name} {obj.decision}"
+    if isinstance(obj, SecondSource | ReconciliationNote):
+        ref = conn.scalar(sa.select(Control.ref).where(Control.id == obj.control_id)) or ""
+        what = "second source" if isinstance(obj, SecondSource) else f"{obj.key} explained"
+        return f"{ref} {what}"
     return ""
 
 

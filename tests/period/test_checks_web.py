@@ -131,10 +131,15 @@ def test_the_page_lists_candidates_and_an_editor_confirms_and_dismisses(
     ]
     assert findings[0]["item_date"] == date(2026, 3, 6)
     assert findings[0]["reason"] == "Ticket shows access removed on Tuesday"
-    kinds = db.session.scalars(
-        sa.select(AuditEvent.action).where(AuditEvent.object_kind == "check_decision")
+    events = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.summary, AuditEvent.actor)
+        .where(AuditEvent.object_kind == "check_decision")
+        .order_by(AuditEvent.id)
     ).all()
-    assert sorted(kinds) == ["create", "create"]
+    assert [tuple(e) for e in events] == [
+        ("create", "E-2 removed-in-time confirmed", "editor@gamma.example"),
+        ("create", "E-3 ticket dismissed", "editor@gamma.example"),
+    ]
 
 
 def test_a_decision_needs_a_reason_and_keeps_nothing(
