@@ -167,6 +167,18 @@ def test_reconcile_lists_what_is_in_one_source_only() -> None:
         ("second source", "e-9", "acc-9"),
     ]
     assert result.unexplained({("second source", "e-9")}) == result.mismatches[:1]
+    assert result.mismatches[1].written == "E-9"
+
+
+def test_every_item_with_an_empty_key_is_listed() -> None:
+    leavers = [_item("E-1", person=""), _item("E-2", person=""), _item("E-3", person="p3")]
+    disabled = [_item("acc-3", person="P3")]
+    result = reconcile(leavers, "person", disabled, "person")
+    assert result.matched == 1
+    assert [m.key for m in result.mismatches] == [
+        "(empty key, item E-1)",
+        "(empty key, item E-2)",
+    ]
 
 
 # --- the loader -------------------------------------------------------------------------------

@@ -22,12 +22,14 @@ SIDES: tuple[str, ...] = (PRIMARY, SECOND)
 
 @dataclass(frozen=True, slots=True)
 class Mismatch:
-    """An item found on one side only: its side, its key, and the item's id and date."""
+    """An item found on one side only: its side, its key (normalised, and as written), the
+    item's id and date."""
 
     side: str
     key: str
     item_id: str
     item_date: str
+    written: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,8 @@ class Reconciliation:
         return tuple(m for m in self.mismatches if (m.side, m.key) not in done)
 
 
-def key_of(item: Item, column: str) -> str:
-    """Return the item's key in `column`, normalised for matching."""
+def written_key(item: Item, column: str) -> str:
+    """Return the item's key in `column` as the file has it."""
     if column == "id":
         value = item.id
     elif column == "date":
@@ -53,28 +55,51 @@ def key_of(item: Item, column: str) -> str:
         value = item.description
     else:
         value = item.extra.get(column, "")
-    return value.strip().casefold()
+    return value.strip()
 
 
-def _keyed(items: Sequence[Item], column: str) -> dict[str, Item]:
-    out: dict[str, Item] = {}
+def key_of(item: Item, column: str) -> str:
+    """Return the item's key in `column`, normalised for matching."""
+    return written_key(item, column).casefold()
+
+
+def _keyed(items: Sequence[Item], column: str) -> tuple[dict[str, Item], list[Item]]:
+    """Return the items by key (the first of a repeated key), and the items with no key."""
+    keyed: dict[str, Item] = {}
+    unkeyed: list[Item] = []
     for item in items:
-        out.setdefault(key_of(item, column), item)
-    return out
+        k = key_of(item, column)
+        if k:
+            keyed.setdefault(k, item)
+        else:
+            unkeyed.append(item)
+    return keyed, unkeyed
 
 
 def reconcile(
     population: Sequence[Item], key: str, second: Sequence[Item], second_key: str
 ) -> Reconciliation:
-    """Match the two sides by key; list each side's items missing from the other."""
-    left, right = _keyed(population, key), _keyed(second, second_key)
+    """Match the two sides by key; list each side's items missing from the other.
+
+    An item whose key cell is empty matches nothing and is listed on its own,
+    under the key "(empty key, item ID)".
+    """
+    left, left_unkeyed = _keyed(population, key)
+    right, right_unkeyed = _keyed(second, second_key)
     mismatches: list[Mismatch] = []
-    for side, mine, other in ((PRIMARY, left, right), (SECOND, right, left)):
+    sides = (
+        (PRIMARY, left, left_unkeyed, right, key),
+        (SECOND, right, right_unkeyed, left, second_key),
+    )
+    for side, mine, unkeyed, other, column in sides:
         for k, item in mine.items():
-            if not k or k not in other:
-                shown = k or f"(empty key, item {item.id})"
-                mismatches.append(Mismatch(side, shown, item.id, item.date.isoformat()))
-    matched = len(set(left) & set(right) - {""})
+            if k not in other:
+                day = item.date.isoformat()
+                mismatches.append(Mismatch(side, k, item.id, day, written_key(item, column)))
+        for item in unkeyed:
+            shown = f"(empty key, item {item.id})"
+            mismatches.append(Mismatch(side, shown, item.id, item.date.isoformat(), shown))
+    matched = len(set(left) & set(right))
     mismatches.sort(key=lambda m: (SIDES.index(m.side), m.key))
     return Reconciliation(matched, tuple(mismatches))
 
