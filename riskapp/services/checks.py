@@ -157,9 +157,10 @@ def decide(
 def confirmed_findings(assessment_id: int) -> list[dict[str, Any]]:
     """Return the confirmed candidate deviations that still hold, as plain data.
 
-    Each: control_ref, population_id, item_id, item_date, check, failed (what
-    failed), confirmed_by, confirmed_at, reason. This is the source the
-    deviation register takes census deviations from.
+    Each: control_ref, population_id, item_id, item_date (a date), check (also
+    as check_name), what_failed, confirmed_by, confirmed_at (a datetime),
+    reason. This is the source the deviation register takes census deviations
+    from.
     """
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
@@ -176,7 +177,8 @@ def confirmed_findings(assessment_id: int) -> list[dict[str, Any]]:
                     "item_id": c.failure.item_id,
                     "item_date": c.failure.item_date,
                     "check": c.failure.check,
-                    "failed": c.failure.message,
+                    "check_name": c.failure.check,
+                    "what_failed": c.failure.message,
                     "confirmed_by": c.decision.decided_by,
                     "confirmed_at": c.decision.decided_at,
                     "reason": c.decision.reason,

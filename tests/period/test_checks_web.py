@@ -130,6 +130,9 @@ def test_the_page_lists_candidates_and_an_editor_confirms_and_dismisses(
         ("CTL-01", "E-2", "removed-in-time", "editor@gamma.example")
     ]
     assert findings[0]["item_date"] == date(2026, 3, 6)
+    assert findings[0]["what_failed"] == (
+        "date 2026-03-06 and disabled_at 2026-03-10 are 2 business days apart (at most 1)"
+    )
     assert findings[0]["reason"] == "Ticket shows access removed on Tuesday"
     events = db.session.execute(
         sa.select(AuditEvent.action, AuditEvent.summary, AuditEvent.actor)
@@ -151,6 +154,12 @@ def test_a_decision_needs_a_reason_and_keeps_nothing(
     html = response.get_data(as_text=True)
     assert "Give the reason for confirming this deviation." in _row(html, "E-2", "removed-in-time")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckDecision)) == 0
+    too_long = "Late because " + "x" * 2000
+    kept = _decide(auth, period_world, leavers, "E-2", "removed-in-time", "dismissed", too_long)
+    assert kept.status_code == 422
+    row = _row(kept.get_data(as_text=True), "E-2", "removed-in-time")
+    assert "Use at most 2000 characters (this has 2013)." in row
+    assert too_long in row  # what was typed is not lost
     # an item that does not fail is refused too
     passing = _decide(auth, period_world, leavers, "E-1", "removed-in-time", "dismissed", "ok")
     assert passing.status_code == 422
