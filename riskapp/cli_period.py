@@ -18,6 +18,7 @@ from .services import checks as checks_service
 from .services import evidence as evidence_service
 from .services import period as period_service
 from .services import populations as population_service
+from .services import reconciliation as reconciliation_service
 from .services.populations import Source
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
@@ -265,3 +266,41 @@ def checks_command(assessment_id: int, as_json: bool) -> None:
             click.echo(
                 f"  {f['item_id']}  {f['item_date']}  {f['check']}  {f['failed']}  [{f['status']}]"
             )
+
+
+@period_group.command("import-second-source")
+@_assessment_option
+@click.option("--control", "ref", required=True, help="The control that declares a second source.")
+@click.option(
+    "--file", "path", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option("--source", "source_system", required=True, help="The system it came from.")
+@click.option("--query", default="", help="The query or report that produced it.")
+@click.option("--pulled-by", default="", help="Who pulled it.")
+@click.option("--pulled-at", type=DATE, help="When it was pulled.")
+@in_transaction
+def import_second_source(
+    assessment_id: int,
+    ref: str,
+    path: Path,
+    source_system: str,
+    query: str,
+    pulled_by: str,
+    pulled_at: datetime | None,
+) -> None:
+    """Import a control's second source and print what is in one source only."""
+    source = Source(source_system, query, pulled_by, pulled_at.date() if pulled_at else None)
+    with _reported():
+        assessment = period_service.assessment(assessment_id)
+        with path.open("rb") as handle:
+            row = reconciliation_service.import_second(assessment, ref, handle, path.name, source)
+        found = reconciliation_service.status_of(assessment.id, row.control)
+    click.echo(f"{ref}: second source imported, {row.item_count} rows")
+    if found.problem:
+        click.echo(f"  {found.problem}")
+    if found.result is not None:
+        click.echo(f"  {found.result.matched} matched")
+        for m in found.result.mismatches:
+            note = found.notes.get((m.side, m.key))
+            state = f"explained: {note.reason}" if note else "not explained"
+            click.echo(f"  only in {found.side_name(m.side)}: {m.written} ({m.item_id}) [{state}]")

@@ -340,3 +340,25 @@ def period_world_title() -> str:
     return db.session.scalars(
         sa.select(Control.title).where(Control.ref == "CTL-01", Control.assessment_id.is_(None))
     ).one()
+
+
+def test_the_command_line_imports_the_second_source(
+    runner, tmp_path, period_world: PeriodWorld, leavers: int
+) -> None:
+    path = tmp_path / "disabled.csv"
+    path.write_bytes(DISABLED)
+    args = ["period", "import-second-source", "--assessment", str(period_world.assessment.id),
+            "--control", "CTL-01", "--file", str(path), "--source", "Okta"]  # fmt: skip
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "CTL-01: second source imported, 4 rows",
+        "  3 matched",
+        "  only in IdP disabled accounts: E-9 (acc-9) [not explained]",
+    ]
+    checked = runner.invoke(
+        args=["period", "checks", "--assessment", str(period_world.assessment.id)]
+    )
+    assert "  test blocked: CTL-01: 1 item found in one source only" in checked.output
+    assert db.session.scalars(sa.select(AuditEvent.actor).where(
+        AuditEvent.object_kind == "second_source")).all() == ["command line"]  # fmt: skip
