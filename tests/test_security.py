@@ -82,6 +82,10 @@ SCOPED: dict[str, Target] = {
             "set_table",
             "use_shipped_table",
             "control_options",
+            "checks",
+            "decide_check",
+            "import_second_source",
+            "explain_mismatch",
         )
     },
     # A's assessment with an evidence id: the assessment's scoping answers first; a real
@@ -163,6 +167,12 @@ CHANGES: dict[str, dict[str, str]] = {
     "period.set_daily_mode": {"daily_mode": "every-day"},
     "period.set_table": {"table": "periodic: {monthly: 9}\nbands: [{up_to: null, size: 9}]"},
     "period.empty_population": {"control": "CTL-01", "source_system": "HR"},
+    "period.explain_mismatch": {
+        "control": "CTL-01",
+        "side": "population",
+        "key": "x",
+        "reason": "Taken over",
+    },  # fmt: skip
     "wizard.add_custom_risk": {
         "title": "x",
         "threat": "x",
