@@ -23,10 +23,9 @@ run (said once for the population, not once per item).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import attrgetter
 from typing import Any
 
 from ..period.fingerprint import Item
@@ -219,130 +218,144 @@ def business_days_between(first: date, second: date) -> int:
     return count
 
 
-def _getter(column: str) -> Callable[[Item], Any]:
-    if column in OWN_COLUMNS:
-        return attrgetter("id" if column == "id" else column)
-    return lambda item: item.extra.get(column, "")
+class _Columns:
+    """A population's cells read column by column, once each, shared by the checks."""
 
+    def __init__(self, items: Sequence[Item]) -> None:
+        self.items = items
+        self._values: dict[str, list[Any]] = {}
+        self._moments: dict[str, list[tuple[Any, str]]] = {}
 
-def _moment_reader(column: str) -> Callable[[Any], tuple[Any, str]]:
-    """Return a function giving (date or datetime, "") or (None, why it is not one) of a cell.
-
-    Each distinct text is parsed once (populations repeat dates a lot).
-    """
-    cache: dict[str, tuple[Any, str]] = {}
-
-    def read(value: Any) -> tuple[Any, str]:
-        if isinstance(value, date):
-            return value, ""
-        found = cache.get(value)
-        if found is not None:
-            return found
-        text = value or ""
-        if not text.strip():
-            found = (None, f"{column} is empty")
-        else:
-            moment = _parse_moment(text)
-            found = (
-                (moment, "")
-                if moment is not None
-                else (None, f"{column} {text!r} is not a date (use YYYY-MM-DD)")
-            )
-        cache[value] = found
+    def values(self, column: str) -> list[Any]:
+        found = self._values.get(column)
+        if found is None:
+            items = self.items
+            if column == "id":
+                found = [i.id for i in items]
+            elif column == "date":
+                found = [i.date for i in items]
+            elif column == "description":
+                found = [i.description for i in items]
+            else:
+                found = [i.extra.get(column, "") for i in items]
+            self._values[column] = found
         return found
 
-    return read
+    def moments(self, column: str) -> list[tuple[Any, str]]:
+        """Return each cell as (date or datetime, "") or (None, why it is not one).
+
+        Each distinct text is parsed once (populations repeat dates a lot).
+        """
+        found = self._moments.get(column)
+        if found is None:
+            values = self.values(column)
+            table = {v: _moment(column, v) for v in set(values)}
+            found = self._moments[column] = [table[v] for v in values]
+        return found
 
 
-def _comparable(x: _Moment, y: _Moment) -> tuple[Any, Any]:
-    """Return the two moments at the finest precision both have."""
-    both = isinstance(x, datetime) and isinstance(y, datetime)
-    if both and (x.tzinfo is None) == (y.tzinfo is None):  # type: ignore[union-attr]
-        return x, y
-    return (x.date() if isinstance(x, datetime) else x), (
-        y.date() if isinstance(y, datetime) else y
-    )
+def _moment(column: str, value: Any) -> tuple[Any, str]:
+    if isinstance(value, date):
+        return value, ""
+    text = value or ""
+    if not text.strip():
+        return None, f"{column} is empty"
+    moment = _parse_moment(text)
+    if moment is None:
+        return None, f"{column} {text!r} is not a date (use YYYY-MM-DD)"
+    return moment, ""
 
 
 def _day(x: _Moment) -> date:
     return x.date() if isinstance(x, datetime) else x
 
 
-Rule = Callable[[Item], str | None]
+def _comparable(x: _Moment, y: _Moment) -> tuple[Any, Any]:
+    """Return the two moments at the finest precision both have."""
+    if isinstance(x, datetime) and isinstance(y, datetime):
+        if (x.tzinfo is None) == (y.tzinfo is None):
+            return x, y
+    elif not isinstance(x, datetime) and not isinstance(y, datetime):
+        return x, y
+    return _day(x), _day(y)
 
 
-def _rule(spec: CheckSpec) -> Rule:
-    """Return a function giving why an item fails the check, or None when it passes."""
-    if spec.kind in ("date_not_after", "within_days"):
-        get_a, get_b = _getter(spec.a), _getter(spec.b)
-        read_a, read_b = _moment_reader(spec.a), _moment_reader(spec.b)
+Found = Iterator[tuple[int, str]]  # (index of the failing item, why)
 
-        def dates(item: Item) -> tuple[Any, Any, str]:
-            a, why_a = read_a(get_a(item))
-            b, why_b = read_b(get_b(item))
-            if why_a or why_b:
-                return a, b, "; ".join(w for w in (why_a, why_b) if w)
-            return a, b, ""
 
-        if spec.kind == "date_not_after":
+def _why_not_dates(a: tuple[Any, str], b: tuple[Any, str]) -> str:
+    return "; ".join(w for w in (a[1], b[1]) if w)
 
-            def not_after(item: Item) -> str | None:
-                a, b, why = dates(item)
-                if why:
-                    return why
-                x, y = _comparable(a, b)
-                if x > y:
-                    return f"{spec.a} {x.isoformat()} is after {spec.b} {y.isoformat()}"
-                return None
 
-            return not_after
+def _date_not_after(spec: CheckSpec, cols: _Columns) -> Found:
+    for n, (a, b) in enumerate(zip(cols.moments(spec.a), cols.moments(spec.b), strict=True)):
+        if a[1] or b[1]:
+            yield n, _why_not_dates(a, b)
+            continue
+        x, y = _comparable(a[0], b[0])
+        if x > y:
+            yield n, f"{spec.a} {x.isoformat()} is after {spec.b} {y.isoformat()}"
 
-        def within(item: Item) -> str | None:
-            a, b, why = dates(item)
-            if why:
-                return why
-            x, y = _day(a), _day(b)
-            apart = business_days_between(x, y) if spec.business else abs((y - x).days)
-            if apart > spec.days:
-                unit = "business days" if spec.business else "days"
-                return (
+
+def _within_days(spec: CheckSpec, cols: _Columns) -> Found:
+    unit = "business days" if spec.business else "days"
+    limit, business = spec.days, spec.business
+    for n, (a, b) in enumerate(zip(cols.moments(spec.a), cols.moments(spec.b), strict=True)):
+        if a[1] or b[1]:
+            yield n, _why_not_dates(a, b)
+            continue
+        x, y = _day(a[0]), _day(b[0])
+        apart = abs((y - x).days)
+        if apart > limit and business:
+            apart = business_days_between(x, y)
+        if apart > limit:
+            yield (
+                n,
+                (
                     f"{spec.a} {x.isoformat()} and {spec.b} {y.isoformat()} are {apart} {unit} "
-                    f"apart (at most {spec.days})"
-                )
-            return None
+                    f"apart (at most {limit})"
+                ),
+            )
 
-        return within
-    if spec.kind == "differs":
-        get_a, get_b = _getter(spec.a), _getter(spec.b)
 
-        def differs(item: Item) -> str | None:
-            a, b = str(get_a(item)).strip(), str(get_b(item)).strip()
-            empty = [n for n, v in ((spec.a, a), (spec.b, b)) if not v]
-            if empty:
-                return "; ".join(f"{n} is empty" for n in empty)
-            if a.casefold() == b.casefold():
-                return f"{spec.a} and {spec.b} are both {a!r}"
-            return None
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else str(value)
 
-        return differs
-    get = _getter(spec.field)
-    if spec.kind == "in_list":
-        allowed = {v.casefold() for v in spec.values}
 
-        def in_list(item: Item) -> str | None:
-            value = str(get(item)).strip()
-            if not value:
-                return f"{spec.field} is empty"
-            if value.casefold() not in allowed:
-                return f"{spec.field} {value!r} is not one of: {', '.join(spec.values)}"
-            return None
+def _differs(spec: CheckSpec, cols: _Columns) -> Found:
+    for n, (raw_a, raw_b) in enumerate(zip(cols.values(spec.a), cols.values(spec.b), strict=True)):
+        a, b = _text(raw_a), _text(raw_b)
+        if not a or not b:
+            yield n, "; ".join(f"{c} is empty" for c, v in ((spec.a, a), (spec.b, b)) if not v)
+        elif a.casefold() == b.casefold():
+            yield n, f"{spec.a} and {spec.b} are both {a!r}"
 
-        return in_list
 
-    def not_empty(item: Item) -> str | None:
-        return None if str(get(item)).strip() else f"{spec.field} is empty"
+def _in_list(spec: CheckSpec, cols: _Columns) -> Found:
+    allowed = {v.casefold() for v in spec.values}
+    shown = ", ".join(spec.values)
+    for n, raw in enumerate(cols.values(spec.field)):
+        value = _text(raw)
+        if not value:
+            yield n, f"{spec.field} is empty"
+        elif value.casefold() not in allowed:
+            yield n, f"{spec.field} {value!r} is not one of: {shown}"
 
-    return not_empty
+
+def _not_empty(spec: CheckSpec, cols: _Columns) -> Found:
+    why = f"{spec.field} is empty"
+    for n, raw in enumerate(cols.values(spec.field)):
+        if not _text(raw):
+            yield n, why
+
+
+_RUNNERS: dict[str, Callable[[CheckSpec, _Columns], Found]] = {
+    "date_not_after": _date_not_after,
+    "within_days": _within_days,
+    "differs": _differs,
+    "in_list": _in_list,
+    "not_empty": _not_empty,
+}
 
 
 def run_checks(
@@ -350,23 +363,18 @@ def run_checks(
 ) -> CheckRun:
     """Run every check over every item (a census) and return the failing items."""
     present = set(OWN_COLUMNS) | set(columns)
+    cols = _Columns(items)
     failures: list[Failure] = []
     cannot: list[tuple[str, str]] = []
     for spec in specs:
         missing = [c for c in spec.columns if c not in present]
         if missing:
-            cannot.append(
-                (
-                    spec.name,
-                    f"the population has no column {', '.join(missing)}; import a file with it",
-                )
-            )
+            why = f"the population has no column {', '.join(missing)}; import a file with it"
+            cannot.append((spec.name, why))
             continue
-        rule = _rule(spec)
         name = spec.name
         failures.extend(
-            Failure(item.id, item.date, name, why)
-            for item in items
-            if (why := rule(item)) is not None
+            Failure(items[n].id, items[n].date, name, why)
+            for n, why in _RUNNERS[spec.kind](spec, cols)
         )
     return CheckRun(len(items), tuple(failures), tuple(cannot))
