@@ -246,6 +246,7 @@ def package_command(assessment_id: int, out: Path | None) -> None:
 @period_group.command("checks")
 @_assessment_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@in_transaction
 def checks_command(assessment_id: int, as_json: bool) -> None:
     """Run the library's computed checks over every population and print the failing items."""
     with _reported():

@@ -208,7 +208,8 @@ def as_report(checked: PopulationChecks) -> dict[str, Any]:
         "items": checked.run.items,
         "checks": [{**s.as_data(), "requires": s.describe()} for s in checked.specs],
         "summary": (
-            f"{checked.run.failing_items()} failing "
+            f"{checked.run.failing_items()} failing, {len(checked.candidates)} candidate "
+            f"deviation{'s' * (len(checked.candidates) != 1)} "
             f"({counts['open']} open, {counts['confirmed']} confirmed, "
             f"{counts['dismissed']} dismissed)"
         ),

@@ -320,7 +320,10 @@ def test_the_command_line_prints_the_failing_items(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == (
-        "CTL-01 " + period_world_title() + ": 3 items, 2 failing (2 open, 0 confirmed, 0 dismissed)"
+        "CTL-01 "
+        + period_world_title()
+        + ": 3 items, 2 failing, 2 candidate deviations (2 open, 0 confirmed, "
+        "0 dismissed)"
     )
     assert (
         "  E-2  2026-03-06  removed-in-time  date 2026-03-06 and disabled_at 2026-03-10 are 2 "
