@@ -34,12 +34,21 @@ from .org import (
     SignInSession,
     User,
 )
-from .period import EVIDENCE_KINDS, Evidence, PeriodSettings, Population, PopulationItem, Sample
+from .period import (
+    EVIDENCE_KINDS,
+    AuditRequest,
+    Evidence,
+    PeriodSettings,
+    Population,
+    PopulationItem,
+    Sample,
+)
 from .throttle import RateCounter
 from .vendors import Vendor, VendorCuec, VendorReport
 
 __all__ = [
     "ApplicabilityTag",
+    "AuditRequest",
     "EVIDENCE_KINDS",
     "Evidence",
     "PeriodSettings",
