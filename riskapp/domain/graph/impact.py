@@ -20,12 +20,19 @@ The rule, exactly, for the controls `failed` of one assessment:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
 
-from ..assessment.model import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, AssessmentData, CustomContent
+from ..assessment.model import (
+    IMPLEMENTED,
+    NOT_APPLICABLE,
+    PARTIAL,
+    AssessmentData,
+    CustomContent,
+    RiskRating,
+)
 from ..assessment.scoring import Effect, residual
 from ..errors import NotFound
 from ..library.model import Library
@@ -92,6 +99,32 @@ class BatchImpact:
         return bool(self.criteria or self.risks or self.policies)
 
 
+@dataclass(frozen=True)
+class _Index:
+    """One assessment's lookups: selected statuses by node, ratings, scope, set-aside criteria."""
+
+    chosen: frozenset[str]
+    status: dict[str, str]
+    rated: dict[str, RiskRating]
+    framework: str
+    categories: frozenset[str]
+    set_aside: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, library: Library, assessment: AssessmentData) -> _Index:
+        scope = assessment.scope
+        framework = library.frameworks.get(scope.framework)
+        always = {c.key for c in framework.categories if c.always_in_scope} if framework else set()
+        return cls(
+            chosen=frozenset(c.ref for c in assessment.controls),
+            status={node_id(CONTROL, c.ref): c.status for c in assessment.controls},
+            rated={r.ref: r for r in assessment.risks if not r.excluded},
+            framework=scope.framework,
+            categories=frozenset(set(scope.categories) | always),
+            set_aside=frozenset((e.framework, e.ref) for e in assessment.exclusions),
+        )
+
+
 class ImpactGraph:
     """The cached library graph plus an assessment's custom overlay, read side by side."""
 
@@ -99,16 +132,18 @@ class ImpactGraph:
         self.library = library
         self.base = library_graph(library)
         self.custom = custom_overlay(custom) if custom is not None else nx.DiGraph()
+        self._indexed: tuple[AssessmentData, _Index] | None = None
 
-    def node(self, nid: str) -> dict[str, object]:
+    def index(self, assessment: AssessmentData) -> _Index:
+        """Return the assessment's lookups, made once per assessment object."""
+        if self._indexed is None or self._indexed[0] is not assessment:
+            self._indexed = (assessment, _Index.of(self.library, assessment))
+        return self._indexed[1]
+
+    def node(self, nid: str) -> Mapping[str, object]:
         if nid in self.base:
-            return dict(self.base.nodes[nid])
-        return dict(self.custom.nodes[nid]) if nid in self.custom else {}
-
-    def edge(self, u: str, v: str) -> dict[str, object]:
-        if self.custom.has_edge(u, v):
-            return dict(self.custom.edges[u, v])
-        return dict(self.base.edges[u, v])
+            return self.base.nodes[nid]  # type: ignore[no-any-return]
+        return self.custom.nodes[nid] if nid in self.custom else {}  # type: ignore[no-any-return]
 
     def out(self, nid: str, kind: str) -> Iterator[tuple[str, dict[str, object]]]:
         for g in (self.base, self.custom):
@@ -154,35 +189,25 @@ def failed_controls_impact(
     Raises NotFound naming the first ref that is not a selected control. Pass
     `graph` to reuse one `ImpactGraph` over many calls for one assessment.
     """
-    chosen = {c.ref: c for c in assessment.controls}
+    ig = graph or ImpactGraph(library, assessment.custom)
+    idx = ig.index(assessment)
     refs = tuple(dict.fromkeys(failed))
     for ref in refs:
-        if ref not in chosen:
+        if ref not in idx.chosen:
             raise NotFound("selected control", ref)
-    ig = graph or ImpactGraph(library, assessment.custom)
     gone = {node_id(CONTROL, ref) for ref in refs}
-    status = {node_id(CONTROL, c.ref): c.status for c in assessment.controls}
-    set_aside = {(e.framework, e.ref) for e in assessment.exclusions}
     return BatchImpact(
         failed=refs,
-        criteria=_criteria(ig, assessment, refs, gone, status, set_aside),
-        risks=_risks(ig, assessment, refs, gone, status),
+        criteria=_criteria(ig, idx, refs, gone),
+        risks=_risks(ig, idx, refs, gone),
         policies=_policies(ig, refs),
     )
 
 
 def _criteria(
-    ig: ImpactGraph,
-    assessment: AssessmentData,
-    refs: tuple[str, ...],
-    gone: set[str],
-    status: dict[str, str],
-    set_aside: set[tuple[str, str]],
+    ig: ImpactGraph, idx: _Index, refs: tuple[str, ...], gone: set[str]
 ) -> tuple[ExposedCriterion, ...]:
-    scope = assessment.scope
-    framework = ig.library.frameworks.get(scope.framework)
-    always = {c.key for c in framework.categories if c.always_in_scope} if framework else set()
-    categories = set(scope.categories) | always
+    status = idx.status
     seen: dict[str, ExposedCriterion] = {}
     for ref in refs:
         for cid, data in ig.out(node_id(CONTROL, ref), "satisfies"):
@@ -190,9 +215,9 @@ def _criteria(
                 continue
             node = ig.node(cid)
             key = (str(node.get("framework")), str(node.get("ref")))
-            if key[0] != scope.framework or node.get("category") not in categories:
+            if key[0] != idx.framework or node.get("category") not in idx.categories:
                 continue
-            if key in set_aside:
+            if key in idx.set_aside:
                 continue
             mapped = [
                 (s, d.get("strength"), status[s])
@@ -214,13 +239,9 @@ def _criteria(
 
 
 def _risks(
-    ig: ImpactGraph,
-    assessment: AssessmentData,
-    refs: tuple[str, ...],
-    gone: set[str],
-    status: dict[str, str],
+    ig: ImpactGraph, idx: _Index, refs: tuple[str, ...], gone: set[str]
 ) -> tuple[RisingRisk, ...]:
-    rated = {r.ref: r for r in assessment.risks if not r.excluded}
+    rated, status = idx.rated, idx.status
     touched: dict[str, None] = {}
     for ref in refs:
         for rid, _ in ig.out(node_id(CONTROL, ref), "mitigates"):
