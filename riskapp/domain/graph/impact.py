@@ -142,8 +142,8 @@ class ImpactGraph:
 
     def node(self, nid: str) -> Mapping[str, object]:
         if nid in self.base:
-            return self.base.nodes[nid]  # type: ignore[no-any-return]
-        return self.custom.nodes[nid] if nid in self.custom else {}  # type: ignore[no-any-return]
+            return self.base.nodes[nid]
+        return self.custom.nodes[nid] if nid in self.custom else {}
 
     def out(self, nid: str, kind: str) -> Iterator[tuple[str, dict[str, object]]]:
         for g in (self.base, self.custom):
