@@ -60,7 +60,10 @@ class RequestView:
     evidence_summary: str
 
 
-def _evidence_for(row: AuditRequest, evidence: list[Evidence]) -> list[Evidence]:
+Windows = dict[tuple[int, str], tuple[date, date]]  # (control id, "#n") → occurrence window
+
+
+def _evidence_for(row: AuditRequest, evidence: list[Evidence], windows: Windows) -> list[Evidence]:
     if row.control_id is None:
         return []
     mine = [e for e in evidence if e.control_id == row.control_id]
@@ -74,11 +77,34 @@ def _evidence_for(row: AuditRequest, evidence: list[Evidence]) -> list[Evidence]
         ]
     if row.scope_kind == "sample":
         wanted = set(row.item_ids or [])
-        numbers = {i for i in wanted if i.startswith("#")}
-        return [e for e in mine if e.item_id in wanted or (numbers and not e.item_id)]
+        sampled = {windows[(row.control_id, i)] for i in wanted if (row.control_id, i) in windows}
+        return [
+            e
+            for e in mine
+            if e.item_id in wanted or (not e.item_id and (e.window_start, e.window_end) in sampled)
+        ]
     if row.scope_kind == "population":
         return []
     return mine  # an imported request: everything filed for its control
+
+
+def _windows(assessment: Assessment, rows: list[AuditRequest]) -> Windows:
+    """Return the windows of the sampled occurrences (#n) the requests name."""
+    wanted = {
+        r.control_id
+        for r in rows
+        if r.control_id and r.scope_kind == "sample" and any(i.startswith("#") for i in r.item_ids)
+    }
+    if not wanted:
+        return {}
+    ids = repo.selected_control_ids(db.session, assessment.id)
+    found: Windows = {}
+    for s in period_service.selected(assessment):
+        control_id = ids.get(s.ref)
+        if control_id in wanted:
+            for o in period_service.control_occurrences(assessment, s.frequency):
+                found[(control_id, f"#{o.number}")] = (o.window_start, o.window_end)
+    return found
 
 
 def _summary(row: AuditRequest, found: list[Evidence]) -> str:
@@ -87,9 +113,10 @@ def _summary(row: AuditRequest, found: list[Evidence]) -> str:
     if row.scope_kind == "population":
         return "see the population on file"
     if row.scope_kind == "sample" and row.item_ids:
-        items = {e.item_id for e in found if e.item_id}
-        covered = len(items & set(row.item_ids)) if items else len(found)
-        return f"{min(covered, len(row.item_ids))} of {len(row.item_ids)} items evidenced"
+        proven = {e.item_id for e in found if e.item_id} | {
+            (e.window_start, e.window_end) for e in found if not e.item_id
+        }
+        return f"{min(len(proven), len(row.item_ids))} of {len(row.item_ids)} items evidenced"
     return f"{len(found)} on file" if found else "nothing on file yet"
 
 
@@ -98,18 +125,21 @@ def listing(assessment: Assessment) -> list[RequestView]:
     rows = repo.requests_of(db.session, assessment.id)
     evidence = period_repo.evidence_of(db.session, assessment.id)
     users = repo.users_by_id(db.session, {r.assignee_id for r in rows if r.assignee_id})
-    return [_view(r, evidence, users) for r in rows]
+    windows = _windows(assessment, rows)
+    return [_view(r, evidence, users, windows) for r in rows]
 
 
 def view(assessment: Assessment, row: AuditRequest) -> RequestView:
     """Return one request as shown."""
     evidence = period_repo.evidence_of(db.session, assessment.id)
     users = repo.users_by_id(db.session, {row.assignee_id} if row.assignee_id else set())
-    return _view(row, evidence, users)
+    return _view(row, evidence, users, _windows(assessment, [row]))
 
 
-def _view(row: AuditRequest, evidence: list[Evidence], users: dict[int, User]) -> RequestView:
-    found = _evidence_for(row, evidence)
+def _view(
+    row: AuditRequest, evidence: list[Evidence], users: dict[int, User], windows: Windows
+) -> RequestView:
+    found = _evidence_for(row, evidence, windows)
     assignee = users[row.assignee_id].label if row.assignee_id in users else ""
     return RequestView(
         row=row,

@@ -186,6 +186,42 @@ def test_a_request_is_assigned_with_a_due_date_and_shows_its_evidence_and_impact
     url = f"{base}/requests/{march.id}"
     page = client.get(url).get_data(as_text=True)
     assert "nothing on file yet" in page and "If CTL-02 fails" in page
+    attached = auth.post(
+        f"{base}/evidence",
+        {
+            "control": "CTL-02",
+            "occurrence": "3",
+            "url": "https://wiki.example/march-review",
+            "effective_date": "2026-03-31",
+        },
+        token_from=f"{base}/evidence",
+    )
+    assert attached.status_code == 302, attached.get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)
+    assert "1 on file" in page and "https://wiki.example/march-review" in page
+    # the daily control's sample, once drawn, is one request whose items are its occurrences
+    assert (
+        auth.post(
+            f"{base}/samples/draw", {"control": "CTL-03"}, token_from=f"{base}/samples"
+        ).status_code
+        == 302
+    )
+    auth.post(f"{base}/requests/generate", token_from=f"{base}/requests")
+    daily = next(r for r in _requests() if r.control_code == "CTL-03")
+    picked = daily.item_ids[0]
+    assert picked.startswith("#") and len(daily.item_ids) > 1
+    auth.post(
+        f"{base}/evidence",
+        {
+            "control": "CTL-03",
+            "occurrence": picked[1:],
+            "url": "https://logs.example/day",
+            "effective_date": "2026-06-01",
+        },
+        token_from=f"{base}/evidence",
+    )
+    listing = client.get(f"{base}/requests").get_data(as_text=True)
+    assert f"1 of {len(daily.item_ids)} items evidenced" in listing
     saved = auth.post(
         url,
         {"assignee": str(helper.user_id), "due_on": "2027-02-01", "status": "in-progress"},
@@ -297,3 +333,17 @@ def test_auditors_and_viewers_get_403_on_every_period_post_and_nothing_changes(
     for page in ("requests", "evidence", "calendar", f"requests/{first.id}"):
         assert client.get(f"{base}/{page}").status_code == 200, page
     assert "generate-requests" not in client.get(f"{base}/requests").get_data(as_text=True)
+
+
+def test_the_control_card_and_the_calendar_say_what_a_failure_affects(
+    client: FlaskClient, owner: Membership, period_world: PeriodWorld
+) -> None:
+    # CTL-01 (implemented) is the only effective primary of T1.1 in the small library
+    assessment_id = period_world.assessment.id
+    period_world.assessment.step_reached = "quality"
+    db.session.commit()
+    card = client.get(f"/assessments/{assessment_id}/steps/controls").get_data(as_text=True)
+    found = re.search(r'id="failure-CTL-01".*?</details>', card, re.S)
+    assert found and "If CTL-01 fails" in found.group(0) and "T1.1" in found.group(0)
+    calendar = client.get(f"{_base(period_world)}/calendar?control=CTL-01").get_data(as_text=True)
+    assert 'id="failure-CTL-01"' in calendar and "POL-ONE" in calendar
