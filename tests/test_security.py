@@ -92,7 +92,7 @@ SCOPED: dict[str, Target] = {
         f"period.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
         for endpoint in ("requests", "generate_requests", "preview_requests", "confirm_requests")
     },
-    "period.export_requests": lambda w: {"assessment_id": w.assessment_a.id, "kind": "csv"},  # type: ignore[dict-item]
+    "period.export_requests": lambda w: {"assessment_id": w.assessment_a.id, "kind": "csv"},
     "period.audit_request": lambda w: {"assessment_id": w.assessment_a.id, "request_id": 1},
     "period.update_request": lambda w: {"assessment_id": w.assessment_a.id, "request_id": 1},
     **{
