@@ -347,3 +347,27 @@ def test_the_control_card_and_the_calendar_say_what_a_failure_affects(
     assert found and "If CTL-01 fails" in found.group(0) and "T1.1" in found.group(0)
     calendar = client.get(f"{_base(period_world)}/calendar?control=CTL-01").get_data(as_text=True)
     assert 'id="failure-CTL-01"' in calendar and "POL-ONE" in calendar
+
+
+def test_pages_read_the_cached_library_graph_and_never_rebuild_it(
+    client: FlaskClient,
+    owner: Membership,
+    period_world: PeriodWorld,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from riskapp.domain.graph import build
+
+    calls: list[int] = []
+    real = build.build_graph
+
+    def counting(library):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(library)
+
+    monkeypatch.setattr(build, "build_graph", counting)
+    url = f"{_base(period_world)}/calendar?control=CTL-01"
+    assert 'id="failure-CTL-01"' in client.get(url).get_data(as_text=True)
+    first = len(calls)
+    for _ in range(3):
+        assert 'id="failure-CTL-01"' in client.get(url).get_data(as_text=True)
+    assert first <= 1 and len(calls) == first
