@@ -18,7 +18,6 @@ from ..domain.errors import InvalidInput, RiskappError
 from ..domain.graph.impact import BatchImpact
 from ..domain.testing.requests import RequestListInvalid
 from ..exporters.filenames import slugify
-from ..exporters.request_list import build_request_list
 from ..models import Assessment, Evidence
 from ..services import impact as impact_service
 from ..services import period as period_service
@@ -96,6 +95,8 @@ def export_requests(assessment_id: int, kind: str) -> ResponseReturnValue:
     if kind == "csv":
         content, mimetype = request_service.csv_bytes(rows), "text/csv"
     else:
+        from ..exporters.request_list import build_request_list  # openpyxl: only when exporting
+
         content, mimetype = build_request_list(rows), XLSX
     return send_file(
         BytesIO(content),
