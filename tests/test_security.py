@@ -93,6 +93,13 @@ SCOPED: dict[str, Target] = {
     "period.download_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
     "period.delete_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
     **{
+        f"period.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
+        for endpoint in ("requests", "generate_requests", "preview_requests", "confirm_requests")
+    },
+    "period.export_requests": lambda w: {"assessment_id": w.assessment_a.id, "kind": "csv"},
+    "period.audit_request": lambda w: {"assessment_id": w.assessment_a.id, "request_id": 1},
+    "period.update_request": lambda w: {"assessment_id": w.assessment_a.id, "request_id": 1},
+    **{
         f"wizard.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
         for endpoint in (
             "scope",

@@ -47,6 +47,7 @@ from ._xlsx_style import (
     list_source,
     text_cell,
 )
+from .impact_sheet import write_impact_sheet
 from .period_sheets import write_period_sheets
 
 LISTS_SHEET = "Lists"
@@ -108,6 +109,7 @@ def build_workbook(
     evidence = write_evidence_plan(wb, merged, assessment, selected, index, source)
     if period is not None:
         write_period_sheets(wb, period)
+        write_impact_sheet(wb, library, assessment)
     _write_lists(wb, lists)
     _write_summary(
         summary,

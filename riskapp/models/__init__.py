@@ -35,7 +35,15 @@ from .org import (
     SignInSession,
     User,
 )
-from .period import EVIDENCE_KINDS, Evidence, PeriodSettings, Population, PopulationItem, Sample
+from .period import (
+    EVIDENCE_KINDS,
+    AuditRequest,
+    Evidence,
+    PeriodSettings,
+    Population,
+    PopulationItem,
+    Sample,
+)
 from .throttle import RateCounter
 from .vendors import Vendor, VendorCuec, VendorReport
 
@@ -45,6 +53,7 @@ __all__ = [
     "SecondSource",
     "SecondSourceItem",
     "ApplicabilityTag",
+    "AuditRequest",
     "EVIDENCE_KINDS",
     "Evidence",
     "PeriodSettings",

@@ -152,3 +152,49 @@ class Evidence(Model):
     deleted_by: Mapped[str] = mapped_column(sa.String(320), default="")
 
     control: Mapped[Control] = relationship()
+
+
+REQUEST_STATUSES: tuple[str, ...] = ("open", "in-progress", "provided", "accepted")
+REQUEST_SOURCES: tuple[str, ...] = ("plan", "imported")
+
+
+class AuditRequest(Model):
+    """One item of the auditor's request list: generated from the plan or imported from the firm."""
+
+    __tablename__ = "audit_request"
+    __table_args__ = (
+        sa.UniqueConstraint("assessment_id", "code"),
+        sa.CheckConstraint(f"status IN {REQUEST_STATUSES!r}", name="status"),
+        sa.CheckConstraint(f"source IN {REQUEST_SOURCES!r}", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assessment.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(60))  # the request id shown: REQ-001, PBC-12
+    source: Mapped[str] = mapped_column(sa.String(10), default="plan")
+    # the plan's key of a generated request (control, kind, window), so regenerating adds only new
+    plan_key: Mapped[str] = mapped_column(sa.String(200), default="")
+    control_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("control.id", ondelete="SET NULL"), index=True
+    )
+    control_code: Mapped[str] = mapped_column(sa.String(60), default="")  # as the firm wrote it
+    requested: Mapped[str] = mapped_column(sa.Text, default="")
+    scope_kind: Mapped[str] = mapped_column(
+        sa.String(20), default=""
+    )  # occurrence|population|sample
+    scope_label: Mapped[str] = mapped_column(sa.String(300), default="")
+    occurrence_kind: Mapped[str] = mapped_column(sa.String(20), default="")
+    window_start: Mapped[date | None]
+    window_end: Mapped[date | None]
+    item_ids: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    due_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="open")
+    assignee_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    firm_assignee: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    control: Mapped[Control | None] = relationship()

@@ -28,6 +28,7 @@ from ..models import (
     Assessment,
     AuditEvent,
     CheckDecision,
+    AuditRequest,
     Control,
     ControlCriterion,
     ControlEvidence,
@@ -87,6 +88,7 @@ OBJECT_KINDS: dict[type, str] = {
     Population: "population",
     Sample: "sample",
     Evidence: "evidence",
+    AuditRequest: "audit_request",
     OrganisationDescription: "organisation_description",
     Incident: "incident",
     UserEntityControl: "user_entity_control",
@@ -264,6 +266,8 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
         return f"{obj.occurred_on} {obj.nature}"
     if isinstance(obj, UserEntityControl):
         return obj.text
+    if isinstance(obj, AuditRequest):
+        return f"{obj.code} {obj.control_code}".strip()
     if isinstance(obj, VendorReport | VendorCuec):
         name = conn.scalar(sa.select(Vendor.name).where(Vendor.id == obj.vendor_id)) or ""
         return f"{name}: {obj.control_ref}" if isinstance(obj, VendorCuec) else name

@@ -17,6 +17,7 @@ from ..models import (
     AssessedRisk,
     Assessment,
     AuditEvent,
+    AuditRequest,
     Control,
     ControlCriterion,
     ControlEvidence,
@@ -76,6 +77,7 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     Evidence,
     UserEntityControl,
     SignificantChange,
+    AuditRequest,
 )
 # Rows that belong to a vendor.
 UNDER_VENDOR: tuple[type, ...] = (VendorReport, VendorCuec)
@@ -104,6 +106,7 @@ KINDS: dict[type, str] = {
     Population: "population",
     Sample: "sample",
     Evidence: "evidence",
+    AuditRequest: "request",
     Incident: "incident",
     OrganisationDescription: "organisation description",
     UserEntityControl: "user-entity control",

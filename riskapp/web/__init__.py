@@ -23,6 +23,7 @@ def register_web(app: Flask) -> None:
         period,
         period_checks,
         period_evidence,
+        period_requests,
         requestlog,
         security,
         transactions,
@@ -49,6 +50,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(description.bp)
     period_evidence.register_views()  # the Evidence step's views, on the period blueprint
     period_checks.register_views()  # the Checks page's views, on the period blueprint
+    period_requests.register_views()  # the Auditor requests page, on the period blueprint
     app.register_blueprint(period.bp)
     period.init_period(app)
     errors.register(app)

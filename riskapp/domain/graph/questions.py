@@ -13,15 +13,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..assessment.model import IMPLEMENTED, PARTIAL, AssessmentData
-from ..assessment.scoring import Effect, residual
-from ..errors import NotFound
+from ..assessment.model import AssessmentData
 from ..library.model import Library
-from .build import CONTROL, CRITERION, RISK, assessment_graph, node_id, sources, targets
-
-PRIMARY = "primary"
-# A primary control of one of these statuses covers a criterion (as in domain/coverage/report).
-EFFECTIVE = frozenset({IMPLEMENTED, PARTIAL})
+from .build import CONTROL, CRITERION, RISK, node_id, sources
+from .impact import PRIMARY, failed_controls_impact
 
 
 def criteria_reached(g: nx.DiGraph, controls: Iterable[str]) -> dict[tuple[str, str], str]:
@@ -109,76 +104,13 @@ class FailureImpact:
 def failed_control_impact(library: Library, assessment: AssessmentData, ref: str) -> FailureImpact:
     """Return what the selected control `ref` affects if it fails (its tests find it not operating).
 
-    The rule, exactly:
-    - exposed criteria: in-scope criteria for which `ref` is a primary
-      control and no other selected primary control is implemented or
-      partially implemented (the criterion would fall from covered);
-    - risks rising: rated, not excluded risks that `ref` mitigates whose
-      current residual score (implemented controls only, the rule of
-      `scoring.residual`) is higher once `ref` counts for nothing, by ref;
-    - policies: the policy templates that document `ref`.
-    Custom controls, risks and mappings of the assessment count like the
-    library's. Raises NotFound when `ref` is not a selected control.
+    The one-control form of `impact.failed_controls_impact`, whose docstring
+    states the rule. Raises NotFound when `ref` is not a selected control.
     """
-    chosen = {c.ref: c for c in assessment.controls}
-    if ref not in chosen:
-        raise NotFound("selected control", ref)
-    g = assessment_graph(library, assessment.custom)
-    nid = node_id(CONTROL, ref)
-    effective = {node_id(CONTROL, c.ref) for c in assessment.controls if c.status in EFFECTIVE} - {
-        nid
-    }
-    exposed = []
-    for cid in targets(g, nid, "satisfies"):
-        if g.edges[nid, cid]["strength"] != PRIMARY or not _in_scope(library, assessment, g, cid):
-            continue
-        others = [
-            s
-            for s in sources(g, cid, "satisfies")
-            if s in effective and g.edges[s, cid]["strength"] == PRIMARY
-        ]
-        if not others:
-            node = g.nodes[cid]
-            exposed.append((node["framework"], node["ref"]))
-    status_of = {c.ref: c.status for c in assessment.controls}
-    rated = {r.ref: r for r in assessment.risks if not r.excluded}
-    rising: list[RiskRise] = []
-    for rid in targets(g, nid, "mitigates"):
-        rating = rated.get(g.nodes[rid]["ref"])
-        if rating is None:
-            continue
-        effects = [
-            (s == nid, _effect(g, s, rid, status_of[g.nodes[s]["ref"]]))
-            for s in sources(g, rid, "mitigates")
-            if g.nodes[s]["ref"] in status_of
-        ]
-        before = residual(rating.likelihood, rating.impact, [e for _, e in effects]).score
-        after = residual(
-            rating.likelihood, rating.impact, [e for failed, e in effects if not failed]
-        ).score
-        if after > before:
-            rising.append(RiskRise(rating.ref, before, after))
-    policies = tuple(g.nodes[p]["ref"] for p in targets(g, nid, "documented_in"))
+    found = failed_controls_impact(library, assessment, [ref])
     return FailureImpact(
         control=ref,
-        exposed_criteria=tuple(sorted(exposed)),
-        risks_rising=tuple(sorted(rising, key=lambda r: r.ref)),
-        policies=policies,
+        exposed_criteria=tuple((c.framework, c.ref) for c in found.criteria),
+        risks_rising=tuple(RiskRise(r.ref, r.before, r.after) for r in found.risks),
+        policies=tuple(p.ref for p in found.policies),
     )
-
-
-def _in_scope(library: Library, assessment: AssessmentData, g: nx.DiGraph, cid: str) -> bool:
-    """Answer whether a criterion node is in the assessment's scope (see `in_scope_criteria`)."""
-    node = g.nodes[cid]
-    scope = assessment.scope
-    if node["framework"] != scope.framework:
-        return False
-    framework = library.frameworks.get(scope.framework)
-    always = {c.key for c in framework.categories if c.always_in_scope} if framework else set()
-    return node["category"] in set(scope.categories) | always
-
-
-def _effect(g: nx.DiGraph, control: str, risk: str, status: str) -> Effect:
-    edge = g.edges[control, risk]
-    kind = g.nodes[control].get("type", "detective")
-    return Effect(kind, edge["likelihood"], edge["impact"], status)
