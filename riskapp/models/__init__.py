@@ -35,6 +35,7 @@ from .org import (
     User,
 )
 from .period import EVIDENCE_KINDS, Evidence, PeriodSettings, Population, PopulationItem, Sample
+from .results import ConclusionOverride, ItemResult
 from .throttle import RateCounter
 from .vendors import Vendor, VendorCuec, VendorReport
 
@@ -46,6 +47,8 @@ __all__ = [
     "Population",
     "PopulationItem",
     "Sample",
+    "ConclusionOverride",
+    "ItemResult",
     "IMPLEMENTATION_STATUSES",
     "Invitation",
     "REPORT_TYPES",

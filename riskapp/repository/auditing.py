@@ -32,11 +32,13 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    ConclusionOverride,
     Criterion,
     CriterionExclusion,
     Evidence,
     Incident,
     Invitation,
+    ItemResult,
     Membership,
     OrganisationDescription,
     Organization,
@@ -88,6 +90,8 @@ OBJECT_KINDS: dict[type, str] = {
     Incident: "incident",
     UserEntityControl: "user_entity_control",
     SignificantChange: "significant_change",
+    ItemResult: "item_result",
+    ConclusionOverride: "conclusion_override",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)
@@ -264,6 +268,10 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
     if isinstance(obj, CriterionExclusion):
         ref = conn.scalar(sa.select(Criterion.ref).where(Criterion.id == obj.criterion_id))
         return f"{ref or ''} {obj.kind.replace('_', ' ')}".strip()
+    if isinstance(obj, ItemResult):
+        return f"{obj.item_id} ({obj.side}): {obj.outcome}"
+    if isinstance(obj, ConclusionOverride):
+        return f"{obj.conclusion} (rule: {obj.rule_conclusion})"
     return ""
 
 

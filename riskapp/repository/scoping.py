@@ -22,10 +22,12 @@ from ..models import (
     ControlEvidence,
     ControlPolicy,
     ControlRisk,
+    ConclusionOverride,
     CriterionExclusion,
     Evidence,
     Incident,
     Invitation,
+    ItemResult,
     Membership,
     OrganisationDescription,
     Organization,
@@ -76,6 +78,8 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     Evidence,
     UserEntityControl,
     SignificantChange,
+    ItemResult,
+    ConclusionOverride,
 )
 # Rows that belong to a vendor.
 UNDER_VENDOR: tuple[type, ...] = (VendorReport, VendorCuec)
@@ -108,6 +112,8 @@ KINDS: dict[type, str] = {
     OrganisationDescription: "organisation description",
     UserEntityControl: "user-entity control",
     SignificantChange: "significant change",
+    ItemResult: "result",
+    ConclusionOverride: "recorded conclusion",
 }
 
 

@@ -1,0 +1,1 @@
+"""Testing the period: computed checks, results, conclusions, readiness and requests."""
