@@ -1,0 +1,390 @@
+"""Conclusions, the deviation register and readiness of an assessment's period.
+
+Everything is read once per call (`_read`) and handed to the domain's rule
+(`domain/testing/conclusion.py`) and readiness (`domain/testing/readiness.py`).
+Deviations confirmed elsewhere (the census checks) come in through `extra`: a
+function of the assessment id returning dicts (control ref, item id, item
+date, check name, what failed, confirmed by/at, reason); none by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ..domain.assessment.model import in_scope_criteria, with_custom_content
+from ..domain.assessment.selection import Selected, selected_controls
+from ..domain.period.calendar import Calendar, ControlSchedule, build_calendar
+from ..domain.period.occurrences import PER_EVENT, POPULATION
+from ..domain.testing.conclusion import (
+    CHECK,
+    Conclusion,
+    ControlFacts,
+    Deviation,
+    Missing,
+    conclude,
+)
+from ..domain.testing.readiness import (
+    ControlReadiness,
+    CriterionReadiness,
+    Figure,
+    Findings,
+    Timeline,
+    Untested,
+    criteria_readiness,
+    readiness_figure,
+    timeline,
+)
+from ..domain.testing.results import AUDITOR, DEVIATION, INTERNAL, NOT_TESTED, SIDES
+from ..extensions import db
+from ..models import Assessment, ItemResult, Population, Sample
+from ..repository import period as period_repo
+from ..repository import results as repo
+from ..repository.assessments import to_assessment_data
+from ..repository.library import cached_library
+from . import period as period_service
+
+ExtraDeviations = Callable[[int], list[dict[str, Any]]]
+
+
+@dataclass
+class _Read:
+    """What the conclusions and readiness read, once."""
+
+    assessment: Assessment
+    start: date
+    end: date
+    today: date
+    selected: list[Selected]
+    calendar: Calendar
+    samples: dict[str, Sample]
+    populations: dict[str, Population]
+    results: dict[tuple[str, str], dict[str, ItemResult]]
+    overrides: dict[str, tuple[str, str]]
+    extra: dict[str, list[Deviation]]
+    criteria: list[tuple[str, str, str]] = field(default_factory=list)
+    primaries: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def extra_deviation(found: dict[str, Any]) -> Deviation:
+    """Return a confirmed check finding as a deviation of the register (side "check")."""
+    check = str(found.get("check") or found.get("check_name") or "computed check")
+    what = str(found.get("what_failed") or found.get("what") or "")
+    confirmed = found.get("confirmed_at")
+    return Deviation(
+        control=str(found.get("control") or found.get("control_ref") or ""),
+        item=str(found.get("item_id") or found.get("item") or ""),
+        occurred_on=_day(found.get("item_date")),
+        found_on=_day(confirmed),
+        what=f"{check}: {what}".strip(": "),
+        cause=str(found.get("reason") or ""),
+        side=CHECK,
+        recorded_by=str(found.get("confirmed_by") or ""),
+        recorded_at=confirmed if isinstance(confirmed, datetime) else None,
+    )
+
+
+def _deviation(ref: str, row: ItemResult) -> Deviation:
+    return Deviation(
+        control=ref,
+        item=row.item_id,
+        occurred_on=row.item_date,
+        found_on=row.found_on,
+        what=row.what,
+        nature=row.nature,
+        cause=row.cause,
+        recurring=row.recurring,
+        design=row.design,
+        involves=row.involves,
+        response=row.response,
+        responded_on=row.responded_on,
+        side=row.side,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+    )
+
+
+def _read(
+    assessment: Assessment,
+    today: date | None,
+    extra: ExtraDeviations | None,
+    *,
+    criteria: bool = False,
+) -> _Read:
+    start, end = period_service.period_of(assessment)
+    today = today or date.today()
+    library = cached_library(db.session)
+    data = to_assessment_data(db.session, assessment)
+    merged = with_custom_content(library, data.custom)
+    chosen = list(selected_controls(merged, data, applicable_only=True))
+    calendar = build_calendar(
+        [ControlSchedule(s.ref, s.control.title, s.frequency) for s in chosen],
+        start,
+        end,
+        period_service.evidenced_windows(assessment),
+        today,
+        daily_mode=period_service.daily_mode(assessment),
+    )
+    samples = {s.control.ref: s for s in period_repo.current_samples(db.session, assessment.id).values()}
+    populations = {p.control.ref: p for p in period_repo.populations_of(db.session, assessment.id)}
+    results: dict[tuple[str, str], dict[str, ItemResult]] = {}
+    for row in repo.results_of(db.session, assessment.id):
+        results.setdefault((row.control.ref, row.side), {})[row.item_id] = row
+    overrides = {
+        o.control.ref: (o.conclusion, o.reason)
+        for o in repo.overrides_of(db.session, assessment.id).values()
+    }
+    found: dict[str, list[Deviation]] = {}
+    for item in extra(assessment.id) if extra else []:
+        deviation = extra_deviation(item)
+        found.setdefault(deviation.control, []).append(deviation)
+    state = _Read(
+        assessment, start, end, today, chosen, calendar, samples, populations, results, overrides,
+        found,
+    )
+    if criteria:
+        refs = {s.ref for s in chosen}
+        for edge in merged.satisfies:
+            if edge.strength == "primary" and edge.control in refs:
+                state.primaries.setdefault((edge.framework, edge.criterion), []).append(edge.control)
+        for key in in_scope_criteria(merged, data.scope):
+            if data.exclusion(*key) is None and key in merged.criteria:
+                state.criteria.append((key[0], key[1], merged.criteria[key].title))
+        state.criteria.sort(key=lambda c: c[1])
+    return state
+
+
+def _tested(rows: dict[str, ItemResult]) -> dict[str, ItemResult]:
+    return {k: r for k, r in rows.items() if r.outcome != NOT_TESTED}
+
+
+def _facts(state: _Read, chosen: Selected, side: str) -> tuple[ControlFacts, list[Untested]]:
+    ref = chosen.ref
+    rows = _tested(state.results.get((ref, side), {}))
+    sample = state.samples.get(ref)
+    untested = [
+        Untested(ref, i["id"], i["date"]) for i in (sample.items if sample else []) if i["id"] not in rows
+    ]
+    deviations = [_deviation(ref, r) for r in rows.values() if r.outcome == DEVIATION]
+    tested = len(rows)
+    population = state.populations.get(ref)
+    if side == INTERNAL and state.extra.get(ref):
+        deviations += state.extra[ref]
+        tested = max(tested, population.item_count if population else 0)
+    row = next((r for r in state.calendar.rows if r.control.ref == ref), None)
+    missing = [
+        Missing(ref, s.occurrence.number, s.occurrence.window_start, s.occurrence.window_end)
+        for s in (row.slots if row else [])
+        if s.overdue
+        and not s.retained
+        and s.occurrence.kind != POPULATION
+        and f"#{s.occurrence.number}" not in rows
+    ]
+    facts = ControlFacts(
+        ref=ref,
+        frequency=chosen.frequency,
+        period_start=state.start,
+        period_end=state.end,
+        to_test=tested + len(untested),
+        tested=tested,
+        population_empty=(
+            chosen.frequency == PER_EVENT and population is not None and population.item_count == 0
+        ),
+        deviations=tuple(deviations),
+        missing=tuple(missing),
+    )
+    return facts, untested
+
+
+def rule_conclusion(
+    assessment: Assessment, ref: str, *, extra: ExtraDeviations | None = None
+) -> Conclusion:
+    """Return the rule's internal conclusion for one control."""
+    state = _read(assessment, None, extra)
+    chosen = next(s for s in state.selected if s.ref == ref)
+    return conclude(_facts(state, chosen, INTERNAL)[0])
+
+
+@dataclass
+class Readiness:
+    """Everything the readiness page, the workbook and the command line show."""
+
+    start: date
+    end: date
+    today: date
+    controls: list[ControlReadiness]
+    criteria: list[CriterionReadiness]
+    figure: Figure
+    timeline: Timeline
+    findings: Findings
+    register: list[Deviation]
+    evidenced: int
+    due: int
+
+
+def _collected_days(state: _Read) -> list[date]:
+    first: dict[tuple[str, str, str, str], date] = {}
+    items: dict[str, date] = {}
+    for ref, key, when in repo.first_uploads(db.session, state.assessment.id):
+        kind, start, end, item = key.split("|", 3)
+        if item:
+            items[ref] = max(items.get(ref, when.date()), when.date())
+        else:
+            first[(ref, kind, start, end)] = when.date()
+    days: list[date] = []
+    for row in state.calendar.rows:
+        for slot in row.slots:
+            if not slot.evidenced or slot.retained:
+                continue
+            o = slot.occurrence
+            day = first.get((row.control.ref, o.kind, str(o.window_start), str(o.window_end)))
+            if day is None and o.kind == POPULATION:
+                day = items.get(row.control.ref)
+            days.append(day or o.due)
+    return days
+
+
+def readiness(
+    assessment: Assessment, *, today: date | None = None, extra: ExtraDeviations | None = None
+) -> Readiness:
+    """Return the period's readiness: per control, per criterion, the figure and findings."""
+    state = _read(assessment, today, extra, criteria=True)
+    rows: list[ControlReadiness] = []
+    findings = Findings()
+    register: list[Deviation] = []
+    by_ref = {r.control.ref: r for r in state.calendar.rows}
+    for chosen in state.selected:
+        facts, untested = _facts(state, chosen, INTERNAL)
+        rule = conclude(facts)
+        final, reason = state.overrides.get(chosen.ref, (rule.conclusion, ""))
+        auditor = None
+        auditor_tested = 0
+        if _tested(state.results.get((chosen.ref, AUDITOR), {})):
+            auditor_facts, _ = _facts(state, chosen, AUDITOR)
+            auditor = conclude(auditor_facts)
+            auditor_tested = auditor_facts.tested
+            register += [d for d in auditor_facts.deviations]
+        register += list(facts.deviations)
+        findings.missing += facts.missing
+        findings.untested += untested
+        calendar_row = by_ref.get(chosen.ref)
+        total = calendar_row.total if calendar_row else None
+        due_now = sum(
+            1
+            for s in (calendar_row.slots if calendar_row else [])
+            if not s.retained and s.occurrence.due < state.today
+        )
+        rows.append(
+            ControlReadiness(
+                ref=chosen.ref,
+                title=chosen.control.title,
+                frequency=chosen.frequency,
+                due=due_now,
+                due_total=total.due - calendar_row.retained if total and calendar_row else 0,
+                evidenced=total.evidenced if total else 0,
+                to_test=facts.to_test,
+                tested=facts.tested,
+                deviations=len(facts.deviations),
+                open_deviations=sum(d.open for d in facts.deviations),
+                rule=rule,
+                final=final,
+                override_reason=reason,
+                auditor=auditor,
+                auditor_tested=auditor_tested,
+            )
+        )
+    register.sort(key=lambda d: (d.control, d.occurred_on or state.start, d.item, d.side))
+    findings.open_deviations = [d for d in register if d.open]
+    finals = {r.ref: r.final for r in rows}
+    due_days = [
+        s.occurrence.due for r in state.calendar.rows for s in r.slots if not s.retained
+    ]
+    return Readiness(
+        start=state.start,
+        end=state.end,
+        today=state.today,
+        controls=rows,
+        criteria=criteria_readiness(state.criteria, state.primaries, finals),
+        figure=readiness_figure(rows),
+        timeline=timeline(state.calendar.months, due_days, _collected_days(state)),
+        findings=findings,
+        register=register,
+        evidenced=sum(r.evidenced for r in rows),
+        due=sum(r.due for r in rows),
+    )
+
+
+def conclusion_records(found: Readiness) -> list[dict[str, object]]:
+    """Return each control's conclusion as plain data (`riskapp period conclusions --json`)."""
+    return [
+        {
+            "control": r.ref,
+            "frequency": r.frequency,
+            "tested": r.tested,
+            "to_test": r.to_test,
+            "deviations": r.deviations,
+            "rule": r.rule.conclusion,
+            "reason": r.rule.reason,
+            "conclusion": r.final,
+            "recorded_reason": r.override_reason,
+            "auditor": r.auditor.conclusion if r.auditor else None,
+        }
+        for r in found.controls
+    ]
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """One item of a control with its internal and auditor results (either may be missing)."""
+
+    item: str
+    item_date: str
+    in_sample: bool
+    internal: ItemResult | None
+    auditor: ItemResult | None
+
+
+def control_items(assessment: Assessment, ref: str) -> list[ItemLine]:
+    """Return a control's sampled items, then other items with a result, with both sides."""
+    control = period_repo.selected_control(db.session, assessment.id, ref)
+    sample = period_repo.current_samples(db.session, assessment.id).get(control.id)
+    mine: dict[str, dict[str, ItemResult]] = {side: {} for side in SIDES}
+    for row in repo.results_of(db.session, assessment.id):
+        if row.control_id == control.id:
+            mine[row.side][row.item_id] = row
+    lines = [
+        ItemLine(i["id"], i["date"], True, mine[INTERNAL].get(i["id"]), mine[AUDITOR].get(i["id"]))
+        for i in (sample.items if sample else [])
+    ]
+    seen = {line.item for line in lines}
+    others: dict[str, ItemResult] = {}
+    for side in SIDES:
+        for item, row in mine[side].items():
+            if item not in seen:
+                others.setdefault(item, row)
+    for item, row in sorted(others.items(), key=lambda kv: (kv[1].item_date or date.min, kv[0])):
+        day = row.item_date.isoformat() if row.item_date else ""
+        lines.append(ItemLine(item, day, False, mine[INTERNAL].get(item), mine[AUDITOR].get(item)))
+    return lines
+
+
+def every_item(assessment: Assessment) -> Iterable[tuple[str, ItemLine]]:
+    """Yield (control ref, item line) for every selected control, for the workbook."""
+    for chosen in period_service.selected(assessment):
+        for line in control_items(assessment, chosen.ref):
+            yield chosen.ref, line
