@@ -87,4 +87,6 @@ def first_uploads(session: Session, assessment_id: int) -> list[tuple[str, str, 
             Control.ref, Evidence.occurrence_kind, Evidence.window_start, Evidence.window_end, key
         )
     )
-    return [(ref, f"{kind}|{start}|{end}|{item}", first) for ref, kind, start, end, item, first in rows]
+    return [
+        (ref, f"{kind}|{start}|{end}|{item}", first) for ref, kind, start, end, item, first in rows
+    ]

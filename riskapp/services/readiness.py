@@ -140,7 +140,9 @@ def _read(
         today,
         daily_mode=period_service.daily_mode(assessment),
     )
-    samples = {s.control.ref: s for s in period_repo.current_samples(db.session, assessment.id).values()}
+    samples = {
+        s.control.ref: s for s in period_repo.current_samples(db.session, assessment.id).values()
+    }
     populations = {p.control.ref: p for p in period_repo.populations_of(db.session, assessment.id)}
     results: dict[tuple[str, str], dict[str, ItemResult]] = {}
     for row in repo.results_of(db.session, assessment.id):
@@ -154,14 +156,25 @@ def _read(
         deviation = extra_deviation(item)
         found.setdefault(deviation.control, []).append(deviation)
     state = _Read(
-        assessment, start, end, today, chosen, calendar, samples, populations, results, overrides,
+        assessment,
+        start,
+        end,
+        today,
+        chosen,
+        calendar,
+        samples,
+        populations,
+        results,
+        overrides,
         found,
     )
     if criteria:
         refs = {s.ref for s in chosen}
         for edge in merged.satisfies:
             if edge.strength == "primary" and edge.control in refs:
-                state.primaries.setdefault((edge.framework, edge.criterion), []).append(edge.control)
+                state.primaries.setdefault((edge.framework, edge.criterion), []).append(
+                    edge.control
+                )
         for key in in_scope_criteria(merged, data.scope):
             if data.exclusion(*key) is None and key in merged.criteria:
                 state.criteria.append((key[0], key[1], merged.criteria[key].title))
@@ -178,7 +191,9 @@ def _facts(state: _Read, chosen: Selected, side: str) -> tuple[ControlFacts, lis
     rows = _tested(state.results.get((ref, side), {}))
     sample = state.samples.get(ref)
     untested = [
-        Untested(ref, i["id"], i["date"]) for i in (sample.items if sample else []) if i["id"] not in rows
+        Untested(ref, i["id"], i["date"])
+        for i in (sample.items if sample else [])
+        if i["id"] not in rows
     ]
     deviations = [_deviation(ref, r) for r in rows.values() if r.outcome == DEVIATION]
     tested = len(rows)
@@ -311,9 +326,7 @@ def readiness(
     register.sort(key=lambda d: (d.control, d.occurred_on or state.start, d.item, d.side))
     findings.open_deviations = [d for d in register if d.open]
     finals = {r.ref: r.final for r in rows}
-    due_days = [
-        s.occurrence.due for r in state.calendar.rows for s in r.slots if not s.retained
-    ]
+    due_days = [s.occurrence.due for r in state.calendar.rows for s in r.slots if not s.retained]
     return Readiness(
         start=state.start,
         end=state.end,

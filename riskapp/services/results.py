@@ -73,8 +73,10 @@ def resolve_item(assessment: Assessment, ref: str, item_id: str) -> Target:
         blocked = reconciliation_gate.blocking_reason(population.id)
         if blocked:
             raise InvalidInput(
-                {"item": f"{ref}'s population cannot be tested until its reconciliation is "
-                 f"resolved: {blocked}"}
+                {
+                    "item": f"{ref}'s population cannot be tested until its reconciliation is "
+                    f"resolved: {blocked}"
+                }
             )
     sample = period_repo.current_samples(db.session, assessment.id).get(control.id)
     picked = {i["id"]: i for i in (sample.items if sample else [])}

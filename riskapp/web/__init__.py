@@ -22,6 +22,7 @@ def register_web(app: Flask) -> None:
         organizations,
         period,
         period_evidence,
+        period_results,
         requestlog,
         security,
         transactions,
@@ -47,6 +48,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(vendors.bp)
     app.register_blueprint(description.bp)
     period_evidence.register_views()  # the Evidence step's views, on the period blueprint
+    period_results.register_views()  # Testing, Deviations, Readiness, on the period blueprint
     app.register_blueprint(period.bp)
     period.init_period(app)
     errors.register(app)

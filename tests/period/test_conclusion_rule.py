@@ -34,8 +34,9 @@ def _facts(frequency: str = "per-event", **kw: object) -> ControlFacts:
 
 
 def _dev(item: str, day: date, cause: str = "", **kw: object) -> Deviation:
-    return Deviation("CHG-01", item, day, day + timedelta(days=30), "merged without review",
-                     cause=cause, **kw)  # type: ignore[arg-type]
+    return Deviation(
+        "CHG-01", item, day, day + timedelta(days=30), "merged without review", cause=cause, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_no_deviation_over_a_tested_sample_is_effective() -> None:
@@ -46,7 +47,9 @@ def test_no_deviation_over_a_tested_sample_is_effective() -> None:
 
 def test_clustered_misses_with_a_cause_are_isolated_exceptions() -> None:
     cause = "change freeze week: the backup reviewer was not assigned"
-    misses = tuple(_dev(f"PR-{i}", date(2026, 6, 8 + i), cause, involves=f"dev{i}") for i in range(3))
+    misses = tuple(
+        _dev(f"PR-{i}", date(2026, 6, 8 + i), cause, involves=f"dev{i}") for i in range(3)
+    )
     found = conclude(_facts(to_test=100, tested=100, deviations=misses))
     assert found.conclusion == EXCEPTIONS
     assert "3 isolated deviation(s)" in found.reason and "still effective" in found.reason
@@ -131,10 +134,13 @@ def test_concluding_softer_needs_a_reason() -> None:
 def test_a_remediated_deviation_stays_a_deviation() -> None:
     problems = check_result(ResultInput(PASSED), previous_outcome=DEVIATION)
     assert "stays one" in problems["outcome"]
-    assert check_result(
-        ResultInput(DEVIATION, "missed", date(2026, 7, 1), response="re-reviewed"),
-        previous_outcome=DEVIATION,
-    ) == {}
+    assert (
+        check_result(
+            ResultInput(DEVIATION, "missed", date(2026, 7, 1), response="re-reviewed"),
+            previous_outcome=DEVIATION,
+        )
+        == {}
+    )
     assert "found_on" in check_result(ResultInput(DEVIATION, "missed"), previous_outcome=None)
 
 
@@ -147,7 +153,10 @@ def test_criterion_status_follows_its_primary_controls() -> None:
 
 def test_the_timeline_is_cumulative_per_month() -> None:
     months = [(2026, 1), (2026, 2), (2026, 3)]
-    found = timeline(months, [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)],
-                     [date(2026, 2, 3), date(2026, 2, 4)])
+    found = timeline(
+        months,
+        [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31)],
+        [date(2026, 2, 3), date(2026, 2, 4)],
+    )
     assert found.months == ("2026-01", "2026-02", "2026-03")
     assert found.due == (1, 2, 3) and found.collected == (0, 2, 2)

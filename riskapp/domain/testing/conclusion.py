@@ -169,7 +169,9 @@ def systematic_triggers(facts: ControlFacts, deviations: Sequence[Deviation]) ->
     if len(deviations) >= 2 and named:
         who, count = named.most_common(1)[0]
         if count * 2 > len(deviations):
-            found.append(f"concentration on one person or system ({who}: {count} of {len(deviations)})")
+            found.append(
+                f"concentration on one person or system ({who}: {count} of {len(deviations)})"
+            )
     tested = max(facts.tested, len(deviations))
     if tested >= RATE_MIN_TESTED and len(deviations) > RATE_LIMIT * tested:
         found.append(
@@ -208,7 +210,9 @@ def conclude(facts: ControlFacts) -> Conclusion:
         )
     low = facts.frequency in LOW_FREQUENCIES
     if low:
-        missed = [f"occurrence #{m.number} ({m.window_start} to {m.window_end})" for m in facts.missing]
+        missed = [
+            f"occurrence #{m.number} ({m.window_start} to {m.window_end})" for m in facts.missing
+        ]
         missed += [f"{d.item} (recorded as not operated)" for d in deviations if d.nature == MISSED]
         if missed:
             return Conclusion(
@@ -220,7 +224,11 @@ def conclude(facts: ControlFacts) -> Conclusion:
     else:
         deviations += [
             Deviation(
-                m.control, f"#{m.number}", m.window_end, None, "no evidence on file by its due date",
+                m.control,
+                f"#{m.number}",
+                m.window_end,
+                None,
+                "no evidence on file by its due date",
                 nature=MISSED,
             )
             for m in facts.missing
@@ -275,4 +283,3 @@ def check_override(chosen: str, reason: str, rule: str) -> dict[str, str]:
             "reason": f"The rule concludes “{rule}”: concluding “{chosen}” needs a recorded reason."
         }
     return {}
-

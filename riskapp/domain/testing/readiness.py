@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -126,17 +126,17 @@ def criterion_status(conclusions: Sequence[str]) -> str:
 
 def criteria_readiness(
     criteria: Iterable[tuple[str, str, str]],
-    primaries: dict[tuple[str, str], Sequence[str]],
+    primaries: Mapping[tuple[str, str], Sequence[str]],
     finals: dict[str, str],
 ) -> list[CriterionReadiness]:
     """Return each criterion (framework, ref, title) with its primary controls' conclusions."""
     result: list[CriterionReadiness] = []
     for framework, ref, title in criteria:
-        mine = tuple((c, finals[c]) for c in sorted(primaries.get((framework, ref), ())) if c in finals)
+        mine = tuple(
+            (c, finals[c]) for c in sorted(primaries.get((framework, ref), ())) if c in finals
+        )
         result.append(
-            CriterionReadiness(
-                framework, ref, title, mine, criterion_status([c for _r, c in mine])
-            )
+            CriterionReadiness(framework, ref, title, mine, criterion_status([c for _r, c in mine]))
         )
     return result
 
@@ -175,6 +175,4 @@ def timeline(
         running_got += g
         due_cum.append(running_due)
         got_cum.append(running_got)
-    return Timeline(
-        tuple(f"{y:04d}-{m:02d}" for y, m in months), tuple(due_cum), tuple(got_cum)
-    )
+    return Timeline(tuple(f"{y:04d}-{m:02d}" for y, m in months), tuple(due_cum), tuple(got_cum))
