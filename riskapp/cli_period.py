@@ -239,3 +239,29 @@ def package_command(assessment_id: int, out: Path | None) -> None:
             assessment, target, _evidence_dir(), progress=lambda m: click.echo(f"  … {m}", err=True)
         )
     click.echo(f"Wrote {count} evidence entries to {target}")
+
+
+@period_group.command("conclusions")
+@_assessment_option
+@click.option("--json", "as_json", is_flag=True, help="Print the conclusions as JSON.")
+def conclusions_command(assessment_id: int, as_json: bool) -> None:
+    """Print each control's conclusion by the deviation rule, and the readiness figure."""
+    from .services import readiness as readiness_service
+
+    with _reported():
+        found = readiness_service.readiness(period_service.assessment(assessment_id))
+    records = readiness_service.conclusion_records(found)
+    if as_json:
+        click.echo(json.dumps({"readiness": found.figure.percent, "controls": records}, indent=2))
+        return
+    click.echo(
+        f"Readiness {found.figure.percent}% ({found.figure.operating} of "
+        f"{found.figure.counted} controls operating effectively) on {found.today}"
+    )
+    for r in records:
+        chosen = (
+            r["conclusion"]
+            if r["conclusion"] == r["rule"]
+            else f"{r['conclusion']} (rule: {r['rule']})"
+        )
+        click.echo(f"{r['control']}: {chosen}. {r['reason']}")

@@ -48,6 +48,7 @@ from ._xlsx_style import (
     text_cell,
 )
 from .period_sheets import write_period_sheets
+from .results_sheets import write_testing_sheets
 
 LISTS_SHEET = "Lists"
 REPORT_TYPES = {"type1": "Type 1", "type2": "Type 2"}
@@ -108,6 +109,7 @@ def build_workbook(
     evidence = write_evidence_plan(wb, merged, assessment, selected, index, source)
     if period is not None:
         write_period_sheets(wb, period)
+        write_testing_sheets(wb, period.testing)
     _write_lists(wb, lists)
     _write_summary(
         summary,

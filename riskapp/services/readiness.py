@@ -9,7 +9,7 @@ date, check name, what failed, confirmed by/at, reason); none by default.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -28,16 +28,19 @@ from ..domain.testing.conclusion import (
 )
 from ..domain.testing.readiness import (
     ControlReadiness,
-    CriterionReadiness,
-    Figure,
     Findings,
-    Timeline,
+    Readiness,
     Untested,
     criteria_readiness,
     readiness_figure,
     timeline,
 )
-from ..domain.testing.results import AUDITOR, DEVIATION, INTERNAL, NOT_TESTED, SIDES
+from ..domain.testing.results import (
+    AUDITOR,
+    DEVIATION,
+    INTERNAL,
+    NOT_TESTED,
+)
 from ..extensions import db
 from ..models import Assessment, ItemResult, Population, Sample
 from ..repository import period as period_repo
@@ -235,23 +238,6 @@ def rule_conclusion(
     return conclude(_facts(state, chosen, INTERNAL)[0])
 
 
-@dataclass
-class Readiness:
-    """Everything the readiness page, the workbook and the command line show."""
-
-    start: date
-    end: date
-    today: date
-    controls: list[ControlReadiness]
-    criteria: list[CriterionReadiness]
-    figure: Figure
-    timeline: Timeline
-    findings: Findings
-    register: list[Deviation]
-    evidenced: int
-    due: int
-
-
 def _collected_days(state: _Read) -> list[date]:
     first: dict[tuple[str, str, str, str], date] = {}
     items: dict[str, date] = {}
@@ -359,45 +345,3 @@ def conclusion_records(found: Readiness) -> list[dict[str, object]]:
         }
         for r in found.controls
     ]
-
-
-@dataclass(frozen=True)
-class ItemLine:
-    """One item of a control with its internal and auditor results (either may be missing)."""
-
-    item: str
-    item_date: str
-    in_sample: bool
-    internal: ItemResult | None
-    auditor: ItemResult | None
-
-
-def control_items(assessment: Assessment, ref: str) -> list[ItemLine]:
-    """Return a control's sampled items, then other items with a result, with both sides."""
-    control = period_repo.selected_control(db.session, assessment.id, ref)
-    sample = period_repo.current_samples(db.session, assessment.id).get(control.id)
-    mine: dict[str, dict[str, ItemResult]] = {side: {} for side in SIDES}
-    for row in repo.results_of(db.session, assessment.id):
-        if row.control_id == control.id:
-            mine[row.side][row.item_id] = row
-    lines = [
-        ItemLine(i["id"], i["date"], True, mine[INTERNAL].get(i["id"]), mine[AUDITOR].get(i["id"]))
-        for i in (sample.items if sample else [])
-    ]
-    seen = {line.item for line in lines}
-    others: dict[str, ItemResult] = {}
-    for side in SIDES:
-        for item, row in mine[side].items():
-            if item not in seen:
-                others.setdefault(item, row)
-    for item, row in sorted(others.items(), key=lambda kv: (kv[1].item_date or date.min, kv[0])):
-        day = row.item_date.isoformat() if row.item_date else ""
-        lines.append(ItemLine(item, day, False, mine[INTERNAL].get(item), mine[AUDITOR].get(item)))
-    return lines
-
-
-def every_item(assessment: Assessment) -> Iterable[tuple[str, ItemLine]]:
-    """Yield (control ref, item line) for every selected control, for the workbook."""
-    for chosen in period_service.selected(assessment):
-        for line in control_items(assessment, chosen.ref):
-            yield chosen.ref, line

@@ -16,6 +16,7 @@ from ..models import Assessment
 from ..services import period as period_service
 from ..services import readiness as readiness_service
 from ..services import results as results_service
+from ..services import testing_items
 from .access import permission_required
 from .forms import apply_problems
 from .period import assessment_for, bp
@@ -39,7 +40,7 @@ def _testing_control_page(
         "period/testing_control.html",
         assessment=row,
         chosen=chosen,
-        lines=readiness_service.control_items(row, ref),
+        lines=testing_items.control_items(row, ref),
         conclusion=readiness_service.rule_conclusion(row, ref),
         forms=forms,
         side_labels=SIDE_LABELS,

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .conclusion import DID_NOT_OCCUR, INEFFECTIVE, OPERATING, Conclusion, Deviation, Missing
+from .results import SideResult
 
 CRITERION_OPERATING = "operating"
 CRITERION_NOT_OPERATING = "not operating"
@@ -176,3 +177,40 @@ def timeline(
         due_cum.append(running_due)
         got_cum.append(running_got)
     return Timeline(tuple(f"{y:04d}-{m:02d}" for y, m in months), tuple(due_cum), tuple(got_cum))
+
+
+@dataclass
+class Readiness:
+    """Everything the readiness page, the workbook and the command line show."""
+
+    start: date
+    end: date
+    today: date
+    controls: list[ControlReadiness]
+    criteria: list[CriterionReadiness]
+    figure: Figure
+    timeline: Timeline
+    findings: Findings
+    register: list[Deviation]
+    evidenced: int
+    due: int
+
+
+@dataclass(frozen=True)
+class TestingRow:
+    """One tested item of a control with the internal and the auditor's result, apart."""
+
+    control: str
+    item: str
+    item_date: str
+    in_sample: bool
+    internal: SideResult | None
+    auditor: SideResult | None
+
+
+@dataclass
+class TestingExport:
+    """What the workbook's Testing, Deviation register and Readiness summary sheets show."""
+
+    readiness: Readiness
+    rows: list[TestingRow]

@@ -10,7 +10,7 @@ management's response beside it, never by turning the result into a pass.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 PASSED = "passed"
 DEVIATION = "deviation"
@@ -82,3 +82,16 @@ def check_result(entry: ResultInput, *, previous_outcome: str | None) -> dict[st
             "Record management's response beside it instead."
         )
     return problems
+
+
+@dataclass(frozen=True)
+class SideResult:
+    """One side's recorded result for an item, as exported."""
+
+    outcome: str
+    what: str
+    found_on: date | None
+    cause: str
+    response: str
+    recorded_by: str
+    recorded_at: datetime
