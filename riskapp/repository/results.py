@@ -8,7 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..domain.errors import NotFound
-from ..models import ConclusionOverride, Control, Evidence, ItemResult, PopulationItem
+from ..models import (
+    ConclusionOverride,
+    Control,
+    Evidence,
+    ItemResult,
+    PopulationItem,
+    SelectedControl,
+)
 from .scoping import get_owned
 
 
@@ -65,28 +72,61 @@ def population_item(session: Session, population_id: int, item_id: str) -> date 
     )
 
 
-def first_uploads(session: Session, assessment_id: int) -> list[tuple[str, str, datetime]]:
-    """Return, per occurrence window or item with evidence, the first upload time.
+def _as_date(value: object) -> date | None:
+    """Return a date read raw (SQLite gives text, PostgreSQL a date or datetime)."""
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
 
-    Each row is (control ref, a key of the window or item, first uploaded_at); deleted
-    evidence does not count.
+
+def evidence_windows(
+    session: Session, assessment_id: int
+) -> list[tuple[int, str, date | None, date | None, str, date]]:
+    """Return, per occurrence window or item with evidence (not deleted), its first upload day.
+
+    Each row is (control id, occurrence kind, window start, window end, item id, day of the
+    first upload), read in one grouped query; the dates are read raw and parsed once per
+    window (thousands of rows: the ORM's per-value processing is the slow part).
     """
-    key = sa.func.coalesce(Evidence.item_id, "")
+    raw = sa.String
     rows = session.execute(
         sa.select(
-            Control.ref,
+            Evidence.control_id,
+            Evidence.occurrence_kind,
+            sa.type_coerce(Evidence.window_start, raw),
+            sa.type_coerce(Evidence.window_end, raw),
+            Evidence.item_id,
+            sa.type_coerce(sa.func.min(Evidence.uploaded_at), raw),
+        )
+        .where(Evidence.assessment_id == assessment_id, Evidence.deleted_at.is_(None))
+        .group_by(
+            Evidence.control_id,
             Evidence.occurrence_kind,
             Evidence.window_start,
             Evidence.window_end,
-            key,
-            sa.func.min(Evidence.uploaded_at),
+            Evidence.item_id,
         )
-        .join(Control, Control.id == Evidence.control_id)
-        .where(Evidence.assessment_id == assessment_id, Evidence.deleted_at.is_(None))
-        .group_by(
-            Control.ref, Evidence.occurrence_kind, Evidence.window_start, Evidence.window_end, key
-        )
-    )
+    ).all()
+    parsed: dict[object, date | None] = {}
+
+    def day(value: object) -> date | None:
+        if value not in parsed:
+            parsed[value] = _as_date(value)
+        return parsed[value]
+
     return [
-        (ref, f"{kind}|{start}|{end}|{item}", first) for ref, kind, start, end, item, first in rows
+        (control_id, kind, day(start), day(end), item, day(first) or date.min)
+        for control_id, kind, start, end, item, first in rows
     ]
+
+
+def selected_refs(session: Session, assessment_id: int) -> dict[int, str]:
+    """Return the refs of the assessment's selected controls, by control id."""
+    rows = session.execute(
+        sa.select(Control.id, Control.ref)
+        .join(SelectedControl, SelectedControl.control_id == Control.id)
+        .where(SelectedControl.assessment_id == assessment_id)
+    )
+    return {row_id: ref for row_id, ref in rows}

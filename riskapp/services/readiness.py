@@ -16,8 +16,8 @@ from typing import Any
 
 from ..domain.assessment.model import in_scope_criteria, with_custom_content
 from ..domain.assessment.selection import Selected, selected_controls
-from ..domain.period.calendar import Calendar, ControlSchedule, build_calendar
-from ..domain.period.occurrences import PER_EVENT, POPULATION
+from ..domain.period.calendar import months_between
+from ..domain.period.occurrences import PER_EVENT, POPULATION, Occurrence, occurrences
 from ..domain.testing.conclusion import (
     CHECK,
     Conclusion,
@@ -30,9 +30,12 @@ from ..domain.testing.readiness import (
     ControlReadiness,
     Findings,
     Readiness,
+    Schedule,
     Untested,
+    WindowKey,
     criteria_readiness,
     readiness_figure,
+    schedule,
     timeline,
 )
 from ..domain.testing.results import (
@@ -61,7 +64,7 @@ class _Read:
     end: date
     today: date
     selected: list[Selected]
-    calendar: Calendar
+    schedules: dict[str, Schedule]
     samples: dict[str, Sample]
     populations: dict[str, Population]
     results: dict[tuple[str, str], dict[str, ItemResult]]
@@ -122,6 +125,54 @@ def _deviation(ref: str, row: ItemResult) -> Deviation:
     )
 
 
+def _schedules(
+    assessment: Assessment,
+    chosen: list[Selected],
+    refs: dict[int, str],
+    samples: dict[str, Sample],
+    populations: dict[str, Population],
+    start: date,
+    end: date,
+    today: date,
+) -> dict[str, Schedule]:
+    """Tally every control's occurrences against the evidence on file (one grouped query)."""
+    windows: dict[str, dict[WindowKey, date]] = {}
+    items: dict[str, dict[str, date]] = {}
+    for control_id, kind, w_start, w_end, item, first in repo.evidence_windows(
+        db.session, assessment.id
+    ):
+        ref = refs.get(control_id)
+        if ref is None:
+            continue
+        if item:
+            items.setdefault(ref, {})[item] = first
+        elif w_start and w_end:
+            windows.setdefault(ref, {})[(kind, w_start, w_end)] = first
+    for ref, population in populations.items():
+        sample = samples.get(ref)
+        got = items.get(ref, {})
+        picked = [i["id"] for i in sample.items] if sample else None
+        if population.item_count == 0:
+            when: date | None = population.updated_at.date()
+        elif picked is not None and all(i in got for i in picked):
+            when = max((got[i] for i in picked), default=population.updated_at.date())
+        else:
+            when = None
+        if when is not None:
+            windows.setdefault(ref, {})[(POPULATION, start, end)] = when
+    mode = period_service.daily_mode(assessment)
+    planned: dict[str, list[Occurrence]] = {}
+    out: dict[str, Schedule] = {}
+    for s in chosen:
+        if s.frequency not in planned:
+            try:
+                planned[s.frequency] = occurrences(s.frequency, start, end, daily_mode=mode)
+            except ValueError:
+                planned[s.frequency] = []
+        out[s.ref] = schedule(planned[s.frequency], windows.get(s.ref, {}), today)
+    return out
+
+
 def _read(
     assessment: Assessment,
     today: date | None,
@@ -135,24 +186,26 @@ def _read(
     data = to_assessment_data(db.session, assessment)
     merged = with_custom_content(library, data.custom)
     chosen = list(selected_controls(merged, data, applicable_only=True))
-    calendar = build_calendar(
-        [ControlSchedule(s.ref, s.control.title, s.frequency) for s in chosen],
-        start,
-        end,
-        period_service.evidenced_windows(assessment),
-        today,
-        daily_mode=period_service.daily_mode(assessment),
-    )
+    refs = repo.selected_refs(db.session, assessment.id)
     samples = {
-        s.control.ref: s for s in period_repo.current_samples(db.session, assessment.id).values()
+        refs[s.control_id]: s
+        for s in period_repo.current_samples(db.session, assessment.id).values()
+        if s.control_id in refs
     }
-    populations = {p.control.ref: p for p in period_repo.populations_of(db.session, assessment.id)}
+    populations = {
+        refs[p.control_id]: p
+        for p in period_repo.populations_of(db.session, assessment.id)
+        if p.control_id in refs
+    }
     results: dict[tuple[str, str], dict[str, ItemResult]] = {}
     for row in repo.results_of(db.session, assessment.id):
-        results.setdefault((row.control.ref, row.side), {})[row.item_id] = row
+        if row.control_id in refs:
+            results.setdefault((refs[row.control_id], row.side), {})[row.item_id] = row
+    schedules = _schedules(assessment, chosen, refs, samples, populations, start, end, today)
     overrides = {
-        o.control.ref: (o.conclusion, o.reason)
+        refs[o.control_id]: (o.conclusion, o.reason)
         for o in repo.overrides_of(db.session, assessment.id).values()
+        if o.control_id in refs
     }
     found: dict[str, list[Deviation]] = {}
     for item in extra(assessment.id) if extra else []:
@@ -164,7 +217,7 @@ def _read(
         end,
         today,
         chosen,
-        calendar,
+        schedules,
         samples,
         populations,
         results,
@@ -172,9 +225,9 @@ def _read(
         found,
     )
     if criteria:
-        refs = {s.ref for s in chosen}
+        wanted = {s.ref for s in chosen}
         for edge in merged.satisfies:
-            if edge.strength == "primary" and edge.control in refs:
+            if edge.strength == "primary" and edge.control in wanted:
                 state.primaries.setdefault((edge.framework, edge.criterion), []).append(
                     edge.control
                 )
@@ -204,14 +257,11 @@ def _facts(state: _Read, chosen: Selected, side: str) -> tuple[ControlFacts, lis
     if side == INTERNAL and state.extra.get(ref):
         deviations += state.extra[ref]
         tested = max(tested, population.item_count if population else 0)
-    row = next((r for r in state.calendar.rows if r.control.ref == ref), None)
+    planned = state.schedules[ref]
     missing = [
-        Missing(ref, s.occurrence.number, s.occurrence.window_start, s.occurrence.window_end)
-        for s in (row.slots if row else [])
-        if s.overdue
-        and not s.retained
-        and s.occurrence.kind != POPULATION
-        and f"#{s.occurrence.number}" not in rows
+        Missing(ref, o.number, o.window_start, o.window_end)
+        for o in planned.overdue
+        if o.kind != POPULATION and f"#{o.number}" not in rows
     ]
     facts = ControlFacts(
         ref=ref,
@@ -238,28 +288,6 @@ def rule_conclusion(
     return conclude(_facts(state, chosen, INTERNAL)[0])
 
 
-def _collected_days(state: _Read) -> list[date]:
-    first: dict[tuple[str, str, str, str], date] = {}
-    items: dict[str, date] = {}
-    for ref, key, when in repo.first_uploads(db.session, state.assessment.id):
-        kind, start, end, item = key.split("|", 3)
-        if item:
-            items[ref] = max(items.get(ref, when.date()), when.date())
-        else:
-            first[(ref, kind, start, end)] = when.date()
-    days: list[date] = []
-    for row in state.calendar.rows:
-        for slot in row.slots:
-            if not slot.evidenced or slot.retained:
-                continue
-            o = slot.occurrence
-            day = first.get((row.control.ref, o.kind, str(o.window_start), str(o.window_end)))
-            if day is None and o.kind == POPULATION:
-                day = items.get(row.control.ref)
-            days.append(day or o.due)
-    return days
-
-
 def readiness(
     assessment: Assessment, *, today: date | None = None, extra: ExtraDeviations | None = None
 ) -> Readiness:
@@ -268,7 +296,6 @@ def readiness(
     rows: list[ControlReadiness] = []
     findings = Findings()
     register: list[Deviation] = []
-    by_ref = {r.control.ref: r for r in state.calendar.rows}
     for chosen in state.selected:
         facts, untested = _facts(state, chosen, INTERNAL)
         rule = conclude(facts)
@@ -283,21 +310,15 @@ def readiness(
         register += list(facts.deviations)
         findings.missing += facts.missing
         findings.untested += untested
-        calendar_row = by_ref.get(chosen.ref)
-        total = calendar_row.total if calendar_row else None
-        due_now = sum(
-            1
-            for s in (calendar_row.slots if calendar_row else [])
-            if not s.retained and s.occurrence.due < state.today
-        )
+        planned = state.schedules[chosen.ref]
         rows.append(
             ControlReadiness(
                 ref=chosen.ref,
                 title=chosen.control.title,
                 frequency=chosen.frequency,
-                due=due_now,
-                due_total=total.due - calendar_row.retained if total and calendar_row else 0,
-                evidenced=total.evidenced if total else 0,
+                due=planned.due_now,
+                due_total=planned.due_total,
+                evidenced=planned.evidenced,
                 to_test=facts.to_test,
                 tested=facts.tested,
                 deviations=len(facts.deviations),
@@ -312,7 +333,8 @@ def readiness(
     register.sort(key=lambda d: (d.control, d.occurred_on or state.start, d.item, d.side))
     findings.open_deviations = [d for d in register if d.open]
     finals = {r.ref: r.final for r in rows}
-    due_days = [s.occurrence.due for r in state.calendar.rows for s in r.slots if not s.retained]
+    due_days = [d for p in state.schedules.values() for d in p.due_days]
+    collected = [d for p in state.schedules.values() for d in p.collected_days]
     return Readiness(
         start=state.start,
         end=state.end,
@@ -320,7 +342,7 @@ def readiness(
         controls=rows,
         criteria=criteria_readiness(state.criteria, state.primaries, finals),
         figure=readiness_figure(rows),
-        timeline=timeline(state.calendar.months, due_days, _collected_days(state)),
+        timeline=timeline(months_between(state.start, state.end), due_days, collected),
         findings=findings,
         register=register,
         evidenced=sum(r.evidenced for r in rows),

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..period.occurrences import Occurrence
 from .conclusion import DID_NOT_OCCUR, INEFFECTIVE, OPERATING, Conclusion, Deviation, Missing
 from .results import SideResult
 
@@ -109,6 +110,51 @@ class Figure:
     @property
     def percent(self) -> int:
         return round(100 * self.operating / self.counted) if self.counted else 0
+
+
+WindowKey = tuple[str, date, date]  # occurrence kind, window start, window end
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A control's occurrences over the period against the evidence on file."""
+
+    due_now: int
+    due_total: int
+    evidenced: int
+    overdue: tuple[Occurrence, ...]
+    due_days: tuple[date, ...]
+    collected_days: tuple[date, ...]
+
+
+def schedule(
+    planned: Sequence[Occurrence], evidenced: Mapping[WindowKey, date], today: date
+) -> Schedule:
+    """Tally a control's occurrences: due by today, in the period, evidenced, and overdue.
+
+    `evidenced` maps each occurrence window with evidence to the day its first
+    evidence was collected; an occurrence is overdue when due before `today`
+    without evidence.
+    """
+    due_now = 0
+    overdue: list[Occurrence] = []
+    collected: list[date] = []
+    for o in planned:
+        got = evidenced.get((o.kind, o.window_start, o.window_end))
+        if got is not None:
+            collected.append(got)
+        if o.window_end < today:
+            due_now += 1
+            if got is None:
+                overdue.append(o)
+    return Schedule(
+        due_now,
+        len(planned),
+        len(collected),
+        tuple(overdue),
+        tuple(o.window_end for o in planned),
+        tuple(collected),
+    )
 
 
 def criterion_status(conclusions: Sequence[str]) -> str:
