@@ -269,24 +269,29 @@ def test_another_organisation_gets_404_on_every_new_route(
     other = make_org("Delta Ltd")
     theirs = make_period_assessment(other, "Delta 2026")  # type: ignore[arg-type]
     auditor = make_member(world.org, "auditor", email="aud@gamma.example")
-    _as(auth, auditor)
+    owner = make_member(world.org, "owner", email="own@gamma.example")
     base = f"/assessments/{theirs.id}/period"
     mine = _base(world)
-    for path in ("testing", "testing/CTL-02", "deviations", "readiness"):
-        assert client.get(f"{base}/{path}").status_code == 404, path
-    token = auth.token(f"{mine}/testing/CTL-02")
-    for path in ("testing/CTL-02/auditor", "testing/CTL-02/internal", "deviations/conclusion"):
-        response = client.post(
-            f"{base}/{path}",
-            data={
-                "csrf_token": token,
-                "auditor-item": "#1",
-                "auditor-outcome": "passed",
-                "control": "CTL-02",
-            },
-        )
-        assert response.status_code in (403, 404), path
-        if path.endswith("auditor"):
-            assert response.status_code == 404
+    data = {
+        "internal-item": "#1",
+        "internal-outcome": "passed",
+        "auditor-item": "#1",
+        "auditor-outcome": "passed",
+        "control": "CTL-02",
+        "conclusion": "effective",
+        "reason": "x",
+    }
+    for member, paths in (
+        (auditor, ("testing/CTL-02/auditor",)),
+        (owner, ("testing/CTL-02/internal", "deviations/conclusion")),
+    ):
+        _as(auth, member)
+        for path in ("testing", "testing/CTL-02", "deviations", "readiness"):
+            assert client.get(f"{base}/{path}").status_code == 404, path
+        token = auth.token(f"{mine}/testing/CTL-02")
+        for path in paths:
+            response = client.post(f"{base}/{path}", data={"csrf_token": token, **data})
+            assert response.status_code == 404, path
     assert client.get(f"{mine}/testing/NOPE-9").status_code == 404
     assert _results() == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ConclusionOverride)) == 0
