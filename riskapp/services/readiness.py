@@ -4,7 +4,8 @@ Everything is read once per call (`_read`) and handed to the domain's rule
 (`domain/testing/conclusion.py`) and readiness (`domain/testing/readiness.py`).
 Deviations confirmed elsewhere (the census checks) come in through `extra`: a
 function of the assessment id returning dicts (control ref, item id, item
-date, check name, what failed, confirmed by/at, reason); none by default.
+date, check name, what failed, confirmed by/at, reason); `EXTRA_SOURCE` when
+the caller gives none (itself none until the checks are glued in).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ from ..repository.library import cached_library
 from . import period as period_service
 
 ExtraDeviations = Callable[[int], list[dict[str, Any]]]
+# Where confirmed census findings come from when a caller names no source: none yet. Point it
+# at `services/checks.py::confirmed_findings` to glue the checks' deviations in everywhere.
+EXTRA_SOURCE: ExtraDeviations | None = None
 
 
 @dataclass
@@ -208,6 +212,7 @@ def _read(
         if o.control_id in refs
     }
     found: dict[str, list[Deviation]] = {}
+    extra = extra if extra is not None else EXTRA_SOURCE
     for item in extra(assessment.id) if extra else []:
         deviation = extra_deviation(item)
         found.setdefault(deviation.control, []).append(deviation)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import flash, make_response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from ..domain.errors import InvalidInput
+from ..domain.accounts.roles import PERMISSION_NAMES, can, roles_allowed
+from ..domain.errors import InvalidInput, PermissionDenied
 from ..domain.testing.results import AUDITOR, INTERNAL, SIDE_LABELS, ResultInput
 from ..figures.readiness_timeline import timeline_figure
 from ..models import Assessment
@@ -17,7 +18,7 @@ from ..services import period as period_service
 from ..services import readiness as readiness_service
 from ..services import results as results_service
 from ..services import testing_items
-from .access import permission_required
+from .access import current_membership, permission_required
 from .forms import apply_problems
 from .period import assessment_for, bp
 from .results_forms import ConclusionForm, ResultForm
@@ -63,8 +64,25 @@ def testing_control(assessment_id: int, ref: str) -> ResponseReturnValue:
     return _testing_control_page(row, ref)
 
 
+def _require(permission: str) -> None:
+    """Refuse (403) a member whose role lacks `permission`, once the assessment is known theirs.
+
+    The recording views look the assessment up first, so another organisation's
+    member gets 404 whatever their role, as on every other route of the period.
+    """
+    membership = current_membership()
+    assert membership is not None
+    if not can(membership.role, permission):
+        raise PermissionDenied(
+            f"As {membership.role} of {membership.organization.name} you cannot "
+            f"{PERMISSION_NAMES[permission]}; that takes the role "
+            f"{', '.join(roles_allowed(permission))}."
+        )
+
+
 def _record(assessment_id: int, ref: str, side: str) -> ResponseReturnValue:
     row = assessment_for(assessment_id)
+    _require(PERMISSION[side])
     period_service.selected_one(row, ref)  # another assessment's or unknown control: 404
     form = ResultForm(prefix=side)
     if not form.validate():
@@ -94,13 +112,13 @@ def _record(assessment_id: int, ref: str, side: str) -> ResponseReturnValue:
 
 
 @bp.post("/testing/<ref>/internal")
-@permission_required(PERMISSION[INTERNAL])
+@permission_required("read")  # then `_require`: the side's permission
 def record_internal(assessment_id: int, ref: str) -> ResponseReturnValue:
     return _record(assessment_id, ref, INTERNAL)
 
 
 @bp.post("/testing/<ref>/auditor")
-@permission_required(PERMISSION[AUDITOR])
+@permission_required("read")  # then `_require`: the side's permission
 def record_auditor(assessment_id: int, ref: str) -> ResponseReturnValue:
     return _record(assessment_id, ref, AUDITOR)
 

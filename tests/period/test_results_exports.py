@@ -109,7 +109,7 @@ def test_remediated_deviation_stays_in_the_register(period_world: PeriodWorld) -
 
 
 def test_extra_deviations_from_checks_join_the_register_and_the_rule(
-    period_world: PeriodWorld,
+    period_world: PeriodWorld, monkeypatch
 ) -> None:
     _world_2025(period_world)
     _tested(period_world)
@@ -136,6 +136,12 @@ def test_extra_deviations_from_checks_join_the_register_and_the_rule(
     assert ctl01.rule.conclusion == "ineffective"
     assert "a deviation rate of 13% (4 of 30 tested)" in ctl01.rule.reason
     assert sum(d.side == "check" for d in found.register) == 3
+    monkeypatch.setattr(readiness_service, "EXTRA_SOURCE", findings)  # the glue, once for all
+    content = export_service.workbook_file(period_world.assessment.id).content
+    register = _rows(load_workbook(io.BytesIO(content))["Deviation register"])
+    checks = [r for r in register if r[4] == "computed check"]
+    assert [r[1] for r in checks] == ["HR-0000", "HR-0001", "HR-0002"]
+    assert checks[0][5] == "background before start: started before the check cleared"
 
 
 def test_the_command_line_prints_the_conclusions(
