@@ -232,6 +232,8 @@ def test_concluding_softer_than_the_rule_needs_a_reason(
     page = client.get(f"{base}/deviations").get_data(as_text=True)
     row = page.split('id="conclusion-CTL-02"')[1].split("</tr>")[0]
     assert "Reason: Reviews held; minutes kept offline" in row
+    assert '<option value="effective" selected>Effective</option>' in row
+    assert "The rule&#39;s conclusion</option>" in row
     events = db.session.scalars(
         sa.select(AuditEvent.summary).where(AuditEvent.object_kind == "conclusion_override")
     ).all()
