@@ -11,7 +11,9 @@ results on 40 controls and a few deviations.
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -141,10 +143,16 @@ def bench_readiness(app, assessment_id: int, runs: int) -> None:  # type: ignore
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     seconds, _ = median_time(lambda: client.get(url), runs)
+    cpu: list[float] = []
+    for _ in range(runs):  # CPU time too: the wall time suffers on a shared, loaded machine
+        start = time.process_time()
+        client.get(url)
+        cpu.append(time.process_time() - start)
     print(
         f"readiness page, 12 months, {CONTROLS} controls, {EVIDENCE} evidence records: "
-        f"median {seconds * 1000:.0f} ms over {runs} requests "
-        f"({len(response.data) / 1024:.0f} KiB; target < 300 ms)"
+        f"median {seconds * 1000:.0f} ms over {runs} requests, CPU median "
+        f"{statistics.median(cpu) * 1000:.0f} ms ({len(response.data) / 1024:.0f} KiB; "
+        "target < 300 ms)"
     )
 
 

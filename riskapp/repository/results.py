@@ -91,24 +91,28 @@ def evidence_windows(
     window (thousands of rows: the ORM's per-value processing is the slow part).
     """
     raw = sa.String
-    rows = session.execute(
-        sa.select(
-            Evidence.control_id,
-            Evidence.occurrence_kind,
-            sa.type_coerce(Evidence.window_start, raw),
-            sa.type_coerce(Evidence.window_end, raw),
-            Evidence.item_id,
-            sa.type_coerce(sa.func.min(Evidence.uploaded_at), raw),
+    rows = (
+        session.connection()
+        .execute(  # Core: no ORM bookkeeping per row
+            sa.select(
+                Evidence.control_id,
+                Evidence.occurrence_kind,
+                sa.type_coerce(Evidence.window_start, raw),
+                sa.type_coerce(Evidence.window_end, raw),
+                Evidence.item_id,
+                sa.type_coerce(sa.func.min(Evidence.uploaded_at), raw),
+            )
+            .where(Evidence.assessment_id == assessment_id, Evidence.deleted_at.is_(None))
+            .group_by(
+                Evidence.control_id,
+                Evidence.occurrence_kind,
+                Evidence.window_start,
+                Evidence.window_end,
+                Evidence.item_id,
+            )
         )
-        .where(Evidence.assessment_id == assessment_id, Evidence.deleted_at.is_(None))
-        .group_by(
-            Evidence.control_id,
-            Evidence.occurrence_kind,
-            Evidence.window_start,
-            Evidence.window_end,
-            Evidence.item_id,
-        )
-    ).all()
+        .all()
+    )
     parsed: dict[object, date | None] = {}
 
     def day(value: object) -> date | None:

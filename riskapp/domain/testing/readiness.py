@@ -90,6 +90,13 @@ class Findings:
     def total(self) -> int:
         return len(self.missing) + len(self.untested) + len(self.open_deviations)
 
+    def missing_by_control(self) -> list[tuple[str, list[Missing]]]:
+        """Return the missing occurrences grouped by control, in the order found."""
+        groups: dict[str, list[Missing]] = {}
+        for m in self.missing:
+            groups.setdefault(m.control, []).append(m)
+        return list(groups.items())
+
 
 @dataclass(frozen=True)
 class Timeline:
