@@ -160,3 +160,30 @@ def test_the_timeline_is_cumulative_per_month() -> None:
     )
     assert found.months == ("2026-01", "2026-02", "2026-03")
     assert found.due == (1, 2, 3) and found.collected == (0, 2, 2)
+
+
+def test_a_schedule_counts_due_evidenced_and_overdue() -> None:
+    from riskapp.domain.period.occurrences import occurrences
+    from riskapp.domain.testing.readiness import schedule
+
+    planned = occurrences("quarterly", START, END)
+    evidenced = {("instance", date(2026, 1, 1), date(2026, 3, 31)): date(2026, 4, 2)}
+    found = schedule(planned, evidenced, today=date(2026, 7, 15))
+    assert (found.due_now, found.due_total, found.evidenced) == (2, 4, 1)
+    assert [o.number for o in found.overdue] == [2]
+    assert found.collected_days == (date(2026, 4, 2),)
+
+
+def test_the_readiness_figure_leaves_out_what_did_not_occur() -> None:
+    from riskapp.domain.testing.conclusion import Conclusion
+    from riskapp.domain.testing.readiness import ControlReadiness, readiness_figure
+
+    def row(final: str) -> ControlReadiness:
+        return ControlReadiness(
+            "X", "x", "monthly", 0, 0, 0, 0, 0, 0, 0, Conclusion(final, ""), final
+        )
+
+    found = readiness_figure(
+        [row(EFFECTIVE), row(EXCEPTIONS), row(INEFFECTIVE), row(DID_NOT_OCCUR)]
+    )
+    assert (found.operating, found.counted, found.percent) == (2, 3, 67)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -89,6 +90,11 @@ def test_an_editor_records_an_internal_deviation_kept_apart_from_the_auditor(
     internal, auditor = row.split('class="internal"')[1], row.split('class="auditor"')[1]
     assert "March review not signed off" in internal and "editor@gamma.example" in internal
     assert ">passed<" in auditor and "auditor@gamma.example" in auditor
+    overview = client.get(f"{_base(world)}/testing").get_data(as_text=True)
+    cells = re.findall(
+        r"<td[^>]*>(.*?)</td>", overview.split('id="testing-CTL-02"')[1].split("</tr>")[0]
+    )
+    assert cells[4:6] == ["1", "1"] and cells[7] == "1"  # tested internal, deviations, auditor
     kinds = db.session.scalars(
         sa.select(AuditEvent.actor).where(AuditEvent.object_kind == "item_result")
     ).all()
