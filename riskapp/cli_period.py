@@ -305,3 +305,29 @@ def import_second_source(
             note = found.notes.get((m.side, m.key))
             state = f"explained: {note.reason}" if note else "not explained"
             click.echo(f"  only in {found.side_name(m.side)}: {m.written} ({m.item_id}) [{state}]")
+
+
+@period_group.command("conclusions")
+@_assessment_option
+@click.option("--json", "as_json", is_flag=True, help="Print the conclusions as JSON.")
+def conclusions_command(assessment_id: int, as_json: bool) -> None:
+    """Print each control's conclusion by the deviation rule, and the readiness figure."""
+    from .services import readiness as readiness_service
+
+    with _reported():
+        found = readiness_service.readiness(period_service.assessment(assessment_id))
+    records = readiness_service.conclusion_records(found)
+    if as_json:
+        click.echo(json.dumps({"readiness": found.figure.percent, "controls": records}, indent=2))
+        return
+    click.echo(
+        f"Readiness {found.figure.percent}% ({found.figure.operating} of "
+        f"{found.figure.counted} controls operating effectively) on {found.today}"
+    )
+    for r in records:
+        chosen = (
+            r["conclusion"]
+            if r["conclusion"] == r["rule"]
+            else f"{r['conclusion']} (rule: {r['rule']})"
+        )
+        click.echo(f"{r['control']}: {chosen}. {r['reason']}")

@@ -92,6 +92,15 @@ SCOPED: dict[str, Target] = {
     # evidence of A is tried in tests/period/test_period_web.py
     "period.download_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
     "period.delete_evidence": lambda w: {"assessment_id": w.assessment_a.id, "evidence_id": 1},
+    # testing the period; tests/period/test_results_web.py tries A's own control too
+    **{
+        f"period.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
+        for endpoint in ("testing", "deviations", "readiness", "set_conclusion")
+    },
+    **{
+        f"period.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id, "ref": "CTL-01"}
+        for endpoint in ("testing_control", "record_internal", "record_auditor")
+    },
     **{
         f"period.{endpoint}": lambda w: {"assessment_id": w.assessment_a.id}
         for endpoint in ("requests", "generate_requests", "preview_requests", "confirm_requests")
@@ -180,6 +189,9 @@ CHANGES: dict[str, dict[str, str]] = {
         "key": "x",
         "reason": "Taken over",
     },  # fmt: skip
+    "period.record_internal": {"internal-item": "#1", "internal-outcome": "passed"},
+    "period.record_auditor": {"auditor-item": "#1", "auditor-outcome": "passed"},
+    "period.set_conclusion": {"control": "CTL-01", "conclusion": "effective", "reason": "x"},
     "wizard.add_custom_risk": {
         "title": "x",
         "threat": "x",

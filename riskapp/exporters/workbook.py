@@ -49,6 +49,7 @@ from ._xlsx_style import (
 )
 from .impact_sheet import write_impact_sheet
 from .period_sheets import write_period_sheets
+from .results_sheets import write_testing_sheets
 
 LISTS_SHEET = "Lists"
 REPORT_TYPES = {"type1": "Type 1", "type2": "Type 2"}
@@ -110,6 +111,7 @@ def build_workbook(
     if period is not None:
         write_period_sheets(wb, period)
         write_impact_sheet(wb, library, assessment)
+        write_testing_sheets(wb, period.testing)
     _write_lists(wb, lists)
     _write_summary(
         summary,

@@ -44,6 +44,7 @@ from .period import (
     PopulationItem,
     Sample,
 )
+from .results import ConclusionOverride, ItemResult
 from .throttle import RateCounter
 from .vendors import Vendor, VendorCuec, VendorReport
 
@@ -60,6 +61,8 @@ __all__ = [
     "Population",
     "PopulationItem",
     "Sample",
+    "ConclusionOverride",
+    "ItemResult",
     "IMPLEMENTATION_STATUSES",
     "Invitation",
     "REPORT_TYPES",

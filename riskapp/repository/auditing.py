@@ -27,8 +27,9 @@ from ..models import (
     AssessedRisk,
     Assessment,
     AuditEvent,
-    CheckDecision,
     AuditRequest,
+    CheckDecision,
+    ConclusionOverride,
     Control,
     ControlCriterion,
     ControlEvidence,
@@ -39,6 +40,7 @@ from ..models import (
     Evidence,
     Incident,
     Invitation,
+    ItemResult,
     Membership,
     OrganisationDescription,
     Organization,
@@ -96,6 +98,8 @@ OBJECT_KINDS: dict[type, str] = {
     CheckDecision: "check_decision",
     SecondSource: "second_source",
     ReconciliationNote: "reconciliation_note",
+    ItemResult: "item_result",
+    ConclusionOverride: "conclusion_override",
 }
 # the library's tables, which also hold an assessment's custom rows
 LIBRARY_SHAPED = (Risk, Control, ControlCriterion, ControlRisk, ControlEvidence, ControlPolicy)
@@ -280,6 +284,10 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
         ref = conn.scalar(sa.select(Control.ref).where(Control.id == obj.control_id)) or ""
         what = "second source" if isinstance(obj, SecondSource) else f"{obj.key} explained"
         return f"{ref} {what}"
+    if isinstance(obj, ItemResult):
+        return f"{obj.item_id} ({obj.side}): {obj.outcome}"
+    if isinstance(obj, ConclusionOverride):
+        return f"{obj.conclusion} (rule: {obj.rule_conclusion})"
     return ""
 
 

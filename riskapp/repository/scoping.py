@@ -18,6 +18,7 @@ from ..models import (
     Assessment,
     AuditEvent,
     AuditRequest,
+    ConclusionOverride,
     Control,
     ControlCriterion,
     ControlEvidence,
@@ -27,6 +28,7 @@ from ..models import (
     Evidence,
     Incident,
     Invitation,
+    ItemResult,
     Membership,
     OrganisationDescription,
     Organization,
@@ -78,6 +80,8 @@ UNDER_ASSESSMENT: tuple[type, ...] = (
     UserEntityControl,
     SignificantChange,
     AuditRequest,
+    ItemResult,
+    ConclusionOverride,
 )
 # Rows that belong to a vendor.
 UNDER_VENDOR: tuple[type, ...] = (VendorReport, VendorCuec)
@@ -111,6 +115,8 @@ KINDS: dict[type, str] = {
     OrganisationDescription: "organisation description",
     UserEntityControl: "user-entity control",
     SignificantChange: "significant change",
+    ItemResult: "result",
+    ConclusionOverride: "recorded conclusion",
 }
 
 

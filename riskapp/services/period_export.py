@@ -11,6 +11,7 @@ from ..extensions import db
 from ..models import Assessment
 from ..repository import period as repo
 from . import period as period_service
+from .testing_items import testing_export
 
 
 def period_export(assessment: Assessment, today: date | None = None) -> PeriodExport | None:
@@ -106,4 +107,5 @@ def period_export(assessment: Assessment, today: date | None = None) -> PeriodEx
         populations=populations,
         samples=sampled,
         evidence=rows,
+        testing=testing_export(assessment, today),
     )

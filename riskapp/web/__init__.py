@@ -24,6 +24,7 @@ def register_web(app: Flask) -> None:
         period_checks,
         period_evidence,
         period_requests,
+        period_results,
         requestlog,
         security,
         transactions,
@@ -51,6 +52,7 @@ def register_web(app: Flask) -> None:
     period_evidence.register_views()  # the Evidence step's views, on the period blueprint
     period_checks.register_views()  # the Checks page's views, on the period blueprint
     period_requests.register_views()  # the Auditor requests page, on the period blueprint
+    period_results.register_views()  # Testing, Deviations, Readiness, on the period blueprint
     app.register_blueprint(period.bp)
     period.init_period(app)
     errors.register(app)

@@ -16,7 +16,7 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     OWNER: "manages members and settings, and changes everything",
     EDITOR: "changes assessments",
     VIEWER: "reads and exports",
-    AUDITOR: "reads, exports and reads the audit trail",
+    AUDITOR: "reads, exports, reads the audit trail and records the auditor's test results",
 }
 
 # permission → the roles that hold it
@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit": frozenset({OWNER, EDITOR}),
     "manage": frozenset({OWNER}),
     "audit": frozenset({OWNER, AUDITOR}),
+    "auditor_results": frozenset({AUDITOR}),
 }
 
 PERMISSION_NAMES: dict[str, str] = {
@@ -34,6 +35,7 @@ PERMISSION_NAMES: dict[str, str] = {
     "edit": "change assessments",
     "manage": "manage members and settings",
     "audit": "read the audit trail",
+    "auditor_results": "record the auditor's test results",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..testing.readiness import TestingExport
 from .calendar import Calendar
 from .sizes import ALL, SampleSizeTable
 
@@ -76,6 +77,7 @@ class PeriodExport:
     populations: list[PopulationRow] = field(default_factory=list)
     samples: list[SampledRow] = field(default_factory=list)
     evidence: list[EvidenceRow] = field(default_factory=list)
+    testing: TestingExport | None = None
 
 
 def table_lines(table: SampleSizeTable, shipped: bool) -> list[tuple[str, str]]:
