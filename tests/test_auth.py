@@ -86,10 +86,10 @@ def test_sign_up_with_a_taken_email_answers_as_for_a_new_one_and_changes_nothing
     make_user(email="dana@acme.example", password="the owner's own passphrase")
     taken = sign_up(auth, email="Dana@acme.example", name="Mallory", organization="Evil Ltd")
     taken_page = client.get(taken.location).get_data(as_text=True)
-    assert (
-        (taken.status_code, taken.location) == (new.status_code, new.location) == (302, "/sign-in")
-    )
-    assert new_page.replace("new@", "x@") == taken_page.replace("new@", "x@")
+    assert (taken.status_code, taken.location) == (302, "/sign-in")
+    assert (new.status_code, new.location) == (302, "/sign-in")
+    said = [re.findall(r'<p class="flash[^>]*>(.*?)</p>', p) for p in (new_page, taken_page)]
+    assert said[0] == said[1] and said[0] != []
     assert "already uses" not in taken_page
     assert [o.name for o in db.session.scalars(sa.select(Organization))] == ["Acme Ltd"]
     dana = db.session.scalars(sa.select(User).where(User.email == "dana@acme.example")).one()
