@@ -20,6 +20,7 @@ from ..domain.textsafety import clean_text
 from ..figures.coverage_heatmap import coverage_page_figures
 from ..figures.risk_matrix import risk_matrix_figure
 from ..models import Assessment
+from ..models.limits import model_column_length
 from ..services import assessments, carveouts
 from ..services import coverage as coverage_service
 from ..services import wizard as steps
@@ -31,6 +32,8 @@ from .throttling import rate_limited
 from .transactions import keep_changes
 
 bp = Blueprint("wizard", __name__, url_prefix="/assessments/<int:assessment_id>/steps")
+# templates give a text field the length of its column: max_length("AssessedRisk.owner")
+bp.add_app_template_global(model_column_length, "max_length")
 
 
 def _render(
