@@ -109,3 +109,13 @@ def test_the_scope_banner_links_to_the_date_it_refuses(client, auth, two_orgs) -
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'data-focus="period_end">Type 2 period end: Enter a date between 2000 and 2100.' in page
+
+
+def test_a_form_page_banner_links_each_field_message(client, auth) -> None:
+    sent = {"email": "not-an-email", "password": "short", "confirm": "short"}
+    response = auth.post("/sign-up", {**sent, "name": "Dana"}, token_from="/sign-up")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Not saved: 1 answer needs attention" in page
+    assert 'href="#organization" data-focus="organization">Organisation name: Name your' in page
+    assert 'value="Dana"' in page
