@@ -87,5 +87,18 @@ def test_a_failed_custom_risk_keeps_every_rating_and_the_banner_leads_to_the_fie
         target = link.get_attribute("data-focus")
         link.click()
         page.wait_for_function(f"document.activeElement.id === '{target}'")
+
+        # a custom risk that saves: the page that follows puts the unsaved ratings back
+        typed = _ratings(page)
+        page.fill("#cr-title", "Office flood")
+        page.fill("#cr-threat", "A burst pipe")
+        page.fill("#cr-weakness", "Servers on the floor")
+        page.fill("#cr-consequence", "Days without the build farm")
+        page.click("form[action$='/risks/custom'] button[type=submit]")
+        page.wait_for_selector("#unsaved-kept")
+        assert "Custom risk" in page.locator(".flashes").inner_text()
+        now = _ratings(page)
+        assert {name: now[name] for name in typed} == typed
+        assert len(now) == len(typed) + 7  # the new risk's row, at its own values
         browser.close()
     assert errors == []
