@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -32,7 +33,7 @@ def sign_up(auth: AuthActions, **overrides: str):
 
 def test_sign_up_creates_the_user_and_their_organisation_as_owner(client, auth) -> None:
     response = sign_up(auth, email="  Dana@Acme.Example ")
-    assert response.status_code == 302 and response.location == "/assessments/"
+    assert response.status_code == 302 and response.location == "/sign-in"
     user = db.session.scalars(sa.select(User)).one()
     assert user.email == "dana@acme.example" and user.name == "Dana Smith"
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
@@ -42,9 +43,12 @@ def test_sign_up_creates_the_user_and_their_organisation_as_owner(client, auth) 
         "owner",
         "Acme Ltd",
     )
-    page = client.get("/assessments/").get_data(as_text=True)
-    assert "Welcome! You are the owner of Acme Ltd." in page
-    assert "Assessments of Acme Ltd" in page
+    assert "Sign in with the email address and password you chose." in (
+        client.get("/sign-in").get_data(as_text=True)
+    )
+    assert client.get("/assessments/").status_code == 302  # signing up does not sign in
+    auth.sign_in("dana@acme.example")
+    assert "Assessments of Acme Ltd" in client.get("/assessments/").get_data(as_text=True)
     events = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [(e.action, e.object_kind, e.actor) for e in events] == [
         ("create", "organization", "dana@acme.example"),
@@ -73,14 +77,24 @@ def test_sign_up_problems_are_shown_beside_the_fields_and_input_is_kept(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
-def test_sign_up_with_a_taken_email_says_so(auth, make_user) -> None:
-    make_user(email="dana@acme.example")
-    response = sign_up(auth)
-    assert response.status_code == 422
-    assert "An account already uses this email address; sign in instead." in (
-        response.get_data(as_text=True)
-    )
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Organization)) == 0
+def test_sign_up_with_a_taken_email_answers_as_for_a_new_one_and_changes_nothing(
+    client, auth, make_user
+) -> None:
+    """Sign-up must not tell anyone which addresses have accounts."""
+    new = sign_up(auth, email="new@acme.example")
+    new_page = client.get(new.location).get_data(as_text=True)
+    make_user(email="dana@acme.example", password="the owner's own passphrase")
+    taken = sign_up(auth, email="Dana@acme.example", name="Mallory", organization="Evil Ltd")
+    taken_page = client.get(taken.location).get_data(as_text=True)
+    assert (taken.status_code, taken.location) == (302, "/sign-in")
+    assert (new.status_code, new.location) == (302, "/sign-in")
+    said = [re.findall(r'<p class="flash[^>]*>(.*?)</p>', p) for p in (new_page, taken_page)]
+    assert said[0] == said[1] and said[0] != []
+    assert "already uses" not in taken_page
+    assert [o.name for o in db.session.scalars(sa.select(Organization))] == ["Acme Ltd"]
+    dana = db.session.scalars(sa.select(User).where(User.email == "dana@acme.example")).one()
+    assert dana.name != "Mallory"
+    assert accounts.authenticate("dana@acme.example", "the owner's own passphrase", "10.0.0.9")
 
 
 def test_public_sign_up_can_be_turned_off(app: Flask, client, auth) -> None:

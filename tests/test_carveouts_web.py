@@ -226,3 +226,15 @@ def test_a_vendor_without_a_report_cannot_take_a_carve_out(
     assert "no assurance report on record" in response.get_data(as_text=True)
     assert date.today()  # the page rendered with the user's answers; nothing was written
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CriterionExclusion)) == 0
+
+
+def test_a_refused_set_aside_has_the_banner_linking_to_the_field(
+    client, auth: AuthActions, no_office
+) -> None:
+    row, owner = no_office
+    auth.sign_in(owner.user.email)
+    url = f"/assessments/{row.id}/steps/coverage"
+    sent = {"general": "1", "criterion": "CC6.4", "kind": "carved_out", "reason": "No office"}
+    page = auth.post(f"{url}/set-aside", sent, token_from=url).get_data(as_text=True)
+    assert page.index('id="error-summary"') < page.index("<h2>Coverage</h2>")
+    assert 'href="#aside-vendor" data-focus="aside-vendor">CC6.4, vendor: Choose the vendor' in page

@@ -58,3 +58,8 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 def clean_input(text: str | None) -> str:
     """Return submitted text without NUL and other control characters (tab and newlines stay)."""
     return _CONTROL.sub("", text or "")
+
+
+def too_long(label: str, limit: int, given: int) -> str:
+    """Return the one message for text over its limit, naming the limit and what was given."""
+    return f"Keep the {label} to {limit:,} characters or fewer (you entered {given:,})."

@@ -29,12 +29,15 @@ def _hash_params() -> Mapping[str, Any] | None:
     return current_app.config.get("RISKAPP_PASSWORD_HASH")
 
 
-def new_account_problems(email: str, password: str, name: str = "") -> dict[str, str]:
-    """Return field → message for a new account's email, password and name."""
+def new_account_problems(
+    email: str, password: str, name: str = "", *, say_if_taken: bool = True
+) -> dict[str, str]:
+    """Return field → message for a new account's email, password and name (and, unless
+    `say_if_taken` is false, whether the address already has an account)."""
     problems: dict[str, str] = {}
     if problem := email_problem(email):
         problems["email"] = problem
-    elif repo.user_by_email(db.session, email) is not None:
+    elif say_if_taken and repo.user_by_email(db.session, email) is not None:
         problems["email"] = "An account already uses this email address; sign in instead."
     if found := password_problems(password, email=email):
         problems["password"] = " ".join(found)
@@ -54,13 +57,21 @@ def new_user(email: str, password: str, name: str = "") -> User:
     return user
 
 
-def sign_up(email: str, password: str, name: str, organization: str) -> User:
-    """Create a user and their first organisation, with the user as its owner."""
-    problems = new_account_problems(email, password, name)
+def sign_up(email: str, password: str, name: str, organization: str) -> User | None:
+    """Create a user and their first organisation, with the user as its owner.
+
+    An address that already has an account gets nothing new and None back, after
+    the same work (the password is hashed either way): the caller answers both
+    alike, so sign-up does not tell anyone which addresses have accounts.
+    """
+    problems = new_account_problems(email, password, name, say_if_taken=False)
     if problem := name_problem(organization, "organisation"):
         problems["organization"] = problem
     if problems:
         raise InvalidInput(problems)
+    if repo.user_by_email(db.session, email) is not None:
+        hash_password(password, _hash_params())
+        return None
     user = new_user(email, password, name)
     with acting_as(db.session, user.id, user.email):
         org = Organization(name=organization.strip())

@@ -44,11 +44,10 @@ from ..models import (
     Risk,
     SelectedControl,
 )
+from ..models.limits import length_problem
 from ..repository import library as library_repo
 from ..repository import wizard as repo
 from ..repository.assessments import applicable_ratings
-
-MAX_OWNER = 200  # selected_control.owner
 
 
 class StepInvalid(RiskappError):
@@ -220,8 +219,8 @@ def tailor_control(
     statement = clean_text(statement, multiline=True) if statement else None
     owner, na_reason = clean_text(owner), clean_text(na_reason, multiline=True)
     problems = control_problems(status, frequency, na_reason, statement or "")
-    if len(owner) > MAX_OWNER:
-        problems["owner"] = f"Keep the owner to {MAX_OWNER} characters or fewer."
+    if message := length_problem("owner", owner, SelectedControl.owner):
+        problems["owner"] = message
     if problems:
         raise StepInvalid(problems)
     if statement != selected.statement or reviewed:

@@ -43,7 +43,8 @@ from ..domain.statements.render import (
 )
 from ..domain.statements.verdict import statement_verdict
 from ..extensions import db
-from ..models import Assessment
+from ..models import AssessedRisk, Assessment
+from ..models.limits import length_problem
 from ..repository import library as library_repo
 from ..repository import wizard as repo
 from ..repository.assessments import applicable_ratings, to_assessment_data
@@ -177,9 +178,32 @@ def treatment_page(row: Assessment) -> dict[str, Any]:
     }
 
 
+def treatment_entry_problems(
+    ratings: Any, entries: Mapping[int, TreatmentInput]
+) -> dict[str, list[str]]:
+    """Return, by risk ref, what no row may hold: an unknown treatment, an owner too long."""
+    problems: dict[str, list[str]] = {}
+    for r in ratings:
+        e = entries.get(r.id, TreatmentInput())
+        found = []
+        if e.treatment and e.treatment not in TREATMENTS:
+            found.append(f"Choose a treatment: {', '.join(TREATMENTS)}.")
+        if message := length_problem("owner", e.owner.strip(), AssessedRisk.owner):
+            found.append(message)
+        if found:
+            problems[r.risk.ref] = found
+    return problems
+
+
 def save_treatments(row: Assessment, entries: Mapping[int, TreatmentInput]) -> dict[str, list[str]]:
-    """Save every treatment row (by rating id); return what is still missing, by risk ref."""
-    for r in _above_appetite(row):
+    """Save every treatment row (by rating id); return what is still missing, by risk ref.
+
+    A row no treatment can hold (an unknown treatment, an owner too long) saves nothing.
+    """
+    ratings = _above_appetite(row)
+    if problems := treatment_entry_problems(ratings, entries):
+        return problems
+    for r in ratings:
         e = entries.get(r.id, TreatmentInput())
         steps.save_treatment(r, e.treatment, e.owner, e.rationale)
     data = to_assessment_data(db.session, row)

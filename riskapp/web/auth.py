@@ -87,7 +87,7 @@ def sign_up() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up(
+            accounts.sign_up(
                 form.email.data or "",
                 form.password.data or "",
                 form.name.data or "",
@@ -97,10 +97,13 @@ def sign_up() -> ResponseReturnValue:
             apply_problems(form, exc.problems)
             status = 422
         else:
-            _start_session(user)
-            use_organization(user.memberships[0].organization_id)
-            flash(f"Welcome! You are the owner of {form.organization.data}.", "success")
-            return redirect(url_for("assessments.index"))
+            # the same answer whether or not the address already had an account
+            flash(
+                "Sign in with the email address and password you chose. If this address "
+                "already had an account, nothing new was created: sign in with its password.",
+                "success",
+            )
+            return redirect(url_for("auth.sign_in"))
     elif form.is_submitted():
         status = 422
     return render_template("auth/sign_up.html", form=form), status

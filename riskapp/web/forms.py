@@ -3,29 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
+    Field,
     HiddenField,
     PasswordField,
     SelectField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from ..domain.accounts.names import MAX_EMAIL, MAX_NAME
 from ..domain.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from ..domain.accounts.roles import ROLE_DESCRIPTIONS, ROLES
 from ..domain.audit import KIND_LABELS
+from ..models import Assessment, Organization, User
+from ..models.limits import column_length, length_problem
 from ..services.organizations import MAX_SETTING, SETTING_KEYS
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Return (value, label) pairs as a SelectField's choices."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class FitsColumn:
+    """Refuse text longer than the model column it is stored in, with the one message for it;
+    the field is rendered with that `maxlength` (the limit is read from the model)."""
+
+    def __init__(self, attribute: Any, label: str) -> None:
+        self.attribute, self.label = attribute, label
+        self.field_flags = {"maxlength": column_length(attribute)}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if message := length_problem(self.label, (field.data or "").strip(), self.attribute):
+            raise ValidationError(message)
 
 
 ROLE_CHOICES = choices((r, f"{r.capitalize()}: {ROLE_DESCRIPTIONS[r]}") for r in ROLES)
@@ -43,7 +59,7 @@ def _password(label: str, **extra: object) -> PasswordField:
 def _email() -> EmailField:
     return EmailField(
         "Email",
-        validators=[DataRequired("Enter your email address."), Length(max=MAX_EMAIL)],
+        validators=[DataRequired("Enter your email address."), FitsColumn(User.email, "email")],
         render_kw={"autocomplete": "email"},
     )
 
@@ -71,7 +87,7 @@ class SignInForm(FlaskForm):
 class SignUpForm(FlaskForm):
     name = StringField(
         "Your name",
-        validators=[Optional(), Length(max=MAX_NAME)],
+        validators=[Optional(), FitsColumn(User.name, "name")],
         render_kw={"autocomplete": "name"},
     )
     email = _email()
@@ -88,7 +104,10 @@ class SignUpForm(FlaskForm):
     )
     organization = StringField(
         "Organisation name",
-        validators=[DataRequired("Name your organisation."), Length(max=MAX_NAME)],
+        validators=[
+            DataRequired("Name your organisation."),
+            FitsColumn(Organization.name, "organisation name"),
+        ],
         description="Your company; you will be its owner and can invite colleagues.",
         render_kw={"autocomplete": "organization"},
     )
@@ -112,7 +131,10 @@ class ChangePasswordForm(FlaskForm):
 class OrganizationForm(FlaskForm):
     name = StringField(
         "Organisation name",
-        validators=[DataRequired("Name the organisation."), Length(max=MAX_NAME)],
+        validators=[
+            DataRequired("Name the organisation."),
+            FitsColumn(Organization.name, "organisation name"),
+        ],
     )
 
 
@@ -146,7 +168,10 @@ for _key in SETTING_KEYS:
 class AddMemberForm(FlaskForm):
     email = EmailField(
         "Email",
-        validators=[DataRequired("Enter the member's email address."), Length(max=MAX_EMAIL)],
+        validators=[
+            DataRequired("Enter the member's email address."),
+            FitsColumn(User.email, "email"),
+        ],
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default="viewer")
 
@@ -154,7 +179,7 @@ class AddMemberForm(FlaskForm):
 class AcceptInvitationForm(FlaskForm):
     name = StringField(
         "Your name",
-        validators=[Optional(), Length(max=MAX_NAME)],
+        validators=[Optional(), FitsColumn(User.name, "name")],
         render_kw={"autocomplete": "name"},
     )
     password = _password(
@@ -177,7 +202,10 @@ class RoleForm(FlaskForm):
 class AssessmentForm(FlaskForm):
     name = StringField(
         "Name",
-        validators=[DataRequired("Give the assessment a name."), Length(max=MAX_NAME)],
+        validators=[
+            DataRequired("Give the assessment a name."),
+            FitsColumn(Assessment.name, "assessment name"),
+        ],
         description='For example "SOC 2 Type 2, 2026".',
     )
     framework = SelectField("Framework", choices=[])
@@ -186,7 +214,10 @@ class AssessmentForm(FlaskForm):
 class RenameForm(FlaskForm):
     name = StringField(
         "New name",
-        validators=[DataRequired("Give the assessment a name."), Length(max=MAX_NAME)],
+        validators=[
+            DataRequired("Give the assessment a name."),
+            FitsColumn(Assessment.name, "assessment name"),
+        ],
     )
 
 

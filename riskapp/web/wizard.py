@@ -14,12 +14,19 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask.typing import ResponseReturnValue
 
 from ..domain.assessment.exclusions import SetAsideInput
-from ..domain.assessment.wizard import STEP_TITLES, STEPS, next_step, reached_steps
+from ..domain.assessment.wizard import (
+    STEP_TITLES,
+    STEPS,
+    next_step,
+    period_warning,
+    reached_steps,
+)
 from ..domain.errors import InvalidInput
 from ..domain.textsafety import clean_text
 from ..figures.coverage_heatmap import coverage_page_figures
 from ..figures.risk_matrix import risk_matrix_figure
 from ..models import Assessment
+from ..models.limits import model_column_length
 from ..services import assessments, carveouts
 from ..services import coverage as coverage_service
 from ..services import wizard as steps
@@ -31,6 +38,8 @@ from .throttling import rate_limited
 from .transactions import keep_changes
 
 bp = Blueprint("wizard", __name__, url_prefix="/assessments/<int:assessment_id>/steps")
+# templates give a text field the length of its column: max_length("AssessedRisk.owner")
+bp.add_app_template_global(model_column_length, "max_length")
 
 
 def _render(
@@ -84,6 +93,10 @@ def save_scope(assessment_id: int) -> ResponseReturnValue:
         steps.save_scope(row, answers)
     except steps.StepInvalid as exc:
         return _render("scope", assessment_id, 422, form=request.form, problems=exc.problems)
+    if answers.report_type == "type2" and (
+        warning := period_warning(answers.period_start, answers.period_end)
+    ):
+        flash(warning, "warning")
     return _saved("scope", assessment_id, "Scope saved.")
 
 

@@ -6,6 +6,7 @@ import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -76,3 +77,32 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def sign_up(
+    page: Any,
+    server: str,
+    email: str,
+    organization: str,
+    name: str = "",
+    password: str = PASSPHRASE,
+) -> None:
+    """Create an account in the browser, then sign in with it (sign-up alone does not sign in:
+    it answers the same whether or not the address had an account). Ends on /assessments/."""
+    page.goto(f"{server}/sign-up")
+    if name:
+        page.fill("input[name=name]", name)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.fill("input[name=confirm]", password)
+    page.fill("input[name=organization]", organization)
+    page.click("form[action$='/sign-up'] button[type=submit]")
+    page.wait_for_url(f"{server}/sign-in")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form[action$='/sign-in'] button[type=submit]")
+    page.wait_for_url(lambda url: not url.endswith("/sign-in"))
+    page.goto(f"{server}/assessments/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, requires_chromium
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, requires_chromium, sign_up
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = requires_chromium
@@ -21,13 +21,7 @@ def test_systems_added_after_selection_fill_the_statement_everywhere(
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
 
-        page.goto(f"{server}/sign-up")
-        page.fill("input[name=email]", "sam@example.com")
-        page.fill("input[name=password]", "correct horse battery staple")
-        page.fill("input[name=confirm]", "correct horse battery staple")
-        page.fill("input[name=organization]", "Sam Co")
-        page.click("button[type=submit]")
-        page.goto(f"{server}/assessments/")
+        sign_up(page, server, "sam@example.com", "Sam Co")
         page.fill("input[name=name]", "Sam SOC 2")
         page.click("form[action$='/assessments/'] button[type=submit]")
         page.click("#continue-path")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, requires_chromium
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, requires_chromium, sign_up
 from tests.factories import Files
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -45,15 +45,8 @@ def test_sign_up_walk_every_step_then_change_a_rating(server: str) -> None:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
 
-        page.goto(f"{server}/sign-up")
-        page.fill("input[name=name]", "Robin Lead")
-        page.fill("input[name=email]", "robin@example.com")
-        page.fill("input[name=password]", "correct horse battery staple")
-        page.fill("input[name=confirm]", "correct horse battery staple")
-        page.fill("input[name=organization]", "Robin Co")
-        page.click("button[type=submit]")
+        sign_up(page, server, "robin@example.com", "Robin Co", name="Robin Lead")
 
-        page.goto(f"{server}/assessments/")
         page.fill("input[name=name]", "Robin SOC 2")
         page.click("form[action$='/assessments/'] button[type=submit]")
         page.click("#continue-path")

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..accounts.names import MAX_NAME
 from ..library.model import FREQUENCIES, Framework
+from ..textsafety import too_long
 from .model import NOT_APPLICABLE, STATUSES, TREATMENTS, RiskRating
 from .scoring import MAX_SCORE, inherent_score, needs_treatment
 
@@ -35,6 +37,9 @@ STEP_TITLES: dict[str, str] = {
 }
 MIN_PERIOD_MONTHS = 3
 MAX_PERIOD_MONTHS = 12
+USUAL_PERIOD_MONTHS = 6  # shorter Type 2 periods are allowed, with a warning
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 NEEDS_RATIONALE = frozenset({"accept", "transfer"})
 
 
@@ -57,6 +62,28 @@ def period_months_ok(start: date, end: date) -> bool:
     return shortest <= end <= longest
 
 
+def date_problem(day: date | None) -> str | None:
+    """Return what is wrong with a report date outside the years the app plans for, or None."""
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        return f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+    return None
+
+
+def period_warning(start: date | None, end: date | None) -> str | None:
+    """Return a warning for a valid Type 2 period shorter than usual (6 months), or None."""
+    if start is None or end is None or not period_months_ok(start, end):
+        return None
+    if end < add_months(start, USUAL_PERIOD_MONTHS) - timedelta(days=1):
+        return (
+            f"The period is shorter than {USUAL_PERIOD_MONTHS} months: auditors and report "
+            "readers usually expect 6 to 12 months for a Type 2 report."
+        )
+    return None
+
+
+DATES = frozenset({"as_of", "period_start", "period_end"})
+
+
 @dataclass(frozen=True)
 class ScopeAnswers:
     name: str
@@ -73,12 +100,15 @@ def scope_problems(answers: ScopeAnswers, framework: Framework) -> dict[str, str
     problems: dict[str, str] = {}
     if not answers.name.strip():
         problems["name"] = "Give the assessment a name."
-    elif len(answers.name) > 200:
-        problems["name"] = "Keep the name under 200 characters."
+    elif len(answers.name.strip()) > MAX_NAME:
+        problems["name"] = too_long("assessment name", MAX_NAME, len(answers.name.strip()))
     known = {c.key for c in framework.categories}
     unknown = [c for c in answers.categories if c not in known]
     if unknown:
         problems["categories"] = f"Unknown categories: {', '.join(unknown)}."
+    for name in ("as_of", "period_start", "period_end"):
+        if problem := date_problem(getattr(answers, name)):
+            problems[name] = problem
     if answers.report_type == "type1":
         if answers.as_of is None:
             problems["as_of"] = "A Type 1 report needs the date it is as of."
@@ -87,7 +117,7 @@ def scope_problems(answers: ScopeAnswers, framework: Framework) -> dict[str, str
             problems["period_start"] = "A Type 2 report needs the start of its period."
         if answers.period_end is None:
             problems["period_end"] = "A Type 2 report needs the end of its period."
-        if answers.period_start and answers.period_end:
+        if answers.period_start and answers.period_end and not problems.keys() & DATES:
             if answers.period_end <= answers.period_start:
                 problems["period_end"] = "The period must end after it starts."
             elif not period_months_ok(answers.period_start, answers.period_end):
