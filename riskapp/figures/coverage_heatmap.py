@@ -233,7 +233,7 @@ def coverage_heatmap_figure(
     return fig
 
 
-LABEL_CHAR = 6.5  # pixels a character of a 10 px group label takes, with room to spare
+LABEL_CHAR = 5.5  # pixels a character of a 10 px group label takes, with room to spare
 
 
 def _label_room(domains: Sequence[str]) -> int:
