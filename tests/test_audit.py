@@ -105,8 +105,8 @@ def test_assessment_content_is_audited_but_the_library_is_not(app, two_orgs: Two
         db.session.commit()
     kinds = {(e.object_kind, e.summary) for e in events(action="create")}
     assert {
-        ("assessed_risk", "R-TST-01"),
-        ("selected_control", "CTL-01"),
+        ("assessed_risk", f"R-TST-01 {risk.title}"),
+        ("selected_control", "CTL-01 Changed by a library load"),
         ("custom_control", "C-OWN Own control"),
     } <= kinds
     assert all(e.assessment_id == assessment.id for e in events(object_kind="assessed_risk"))

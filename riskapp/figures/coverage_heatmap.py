@@ -189,7 +189,7 @@ def coverage_heatmap_figure(
     )
     fig.add_trace(status_trace)
     shapes, annotations = _group_marks(coverage, controls)
-    top, left, bottom = 70, 70, 150
+    top, left, bottom = 70, 70, _label_room([c.domain for c in controls])
     width = max(left + CELL * (len(controls) + 2) + 44, 480)
     strip = CELL / max(width - left - 44, 1)  # the status column's share of the plot width
     fig.update_layout(
@@ -231,6 +231,15 @@ def coverage_heatmap_figure(
         },
     )
     return fig
+
+
+LABEL_CHAR = 5.5  # pixels a character of a 10 px group label takes, with room to spare
+
+
+def _label_room(domains: Sequence[str]) -> int:
+    """Return the pixels below the cells that the longest domain label, turned upright, needs."""
+    longest = max((len(d) for d in domains), default=0)
+    return max(60, round(16 + LABEL_CHAR * longest))
 
 
 SEPARATOR = {"color": "#5b6474", "width": 1}

@@ -230,16 +230,30 @@ def _organization_and_assessment(
     return known[key], obj.assessment_id
 
 
+def _ref_and_title(ref: str | None, title: str | None) -> str:
+    return " ".join(part for part in (ref, title) if part)
+
+
 def _look_up_refs(conn: sa.Connection, objs: list[Any]) -> dict[tuple[str, int], Any]:
-    """Return the refs the summaries of `objs` name, read in one query per kind."""
+    """Return the "ref title" the summaries of `objs` name, read in one query per kind."""
     known: dict[tuple[str, int], Any] = {}
     for kind, model, attr in (("risk", Risk, "risk_id"), ("control", Control, "control_id")):
         owner = AssessedRisk if kind == "risk" else SelectedControl
         ids = {getattr(o, attr) for o in objs if isinstance(o, owner)}
         if ids:
-            rows = conn.execute(sa.select(model.id, model.ref).where(model.id.in_(ids)))
-            known.update(((kind, row_id), ref) for row_id, ref in rows)
+            rows = conn.execute(
+                sa.select(model.id, model.ref, model.title).where(model.id.in_(ids))
+            )
+            known.update(((kind, i), _ref_and_title(ref, title)) for i, ref, title in rows)
     return known
+
+
+def _named(conn: sa.Connection, kind: str, model: Any, row_id: int, known: dict) -> str:
+    """Return "ref title" of a risk or control, looked up once per flush."""
+    if (kind, row_id) not in known:
+        found = conn.execute(sa.select(model.ref, model.title).where(model.id == row_id)).first()
+        known[(kind, row_id)] = _ref_and_title(*found) if found else ""
+    return known[(kind, row_id)] or ""
 
 
 def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -> str:
@@ -251,17 +265,9 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
     if isinstance(obj, Invitation):
         return f"{obj.email} as {obj.role}"
     if isinstance(obj, AssessedRisk):
-        if ("risk", obj.risk_id) not in known:
-            known[("risk", obj.risk_id)] = conn.scalar(
-                sa.select(Risk.ref).where(Risk.id == obj.risk_id)
-            )
-        return known[("risk", obj.risk_id)] or ""
+        return _named(conn, "risk", Risk, obj.risk_id, known)
     if isinstance(obj, SelectedControl):
-        if ("control", obj.control_id) not in known:
-            known[("control", obj.control_id)] = conn.scalar(
-                sa.select(Control.ref).where(Control.id == obj.control_id)
-            )
-        return known[("control", obj.control_id)] or ""
+        return _named(conn, "control", Control, obj.control_id, known)
     if isinstance(obj, Risk | Control):
         return f"{obj.ref} {obj.title}"
     if isinstance(obj, Vendor):
