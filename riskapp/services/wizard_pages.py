@@ -187,7 +187,8 @@ def save_treatments(row: Assessment, entries: Mapping[int, TreatmentInput]) -> d
 
 
 def controls_page(row: Assessment) -> dict[str, Any]:
-    """Return suggestions, residuals, the selection and the custom controls' choices."""
+    """Return suggestions, residuals and the custom controls' choices (the selection's table
+    and editor come from services/wizard_controls)."""
     library = _library()
     data = to_assessment_data(db.session, row)
     to_mitigate = [
@@ -199,26 +200,12 @@ def controls_page(row: Assessment) -> dict[str, Any]:
     ]
     suggestions = suggest_controls(library, data, to_mitigate)
     residuals = assessment_residuals(library, data)
-    titles = {
-        **{ref: c.title for ref, c in library.controls.items()},
-        **{c.ref: c.title for c in data.custom.controls},
-    }
-    selected = repo.selected_controls(db.session, row.id)
     risk_titles = {
         **{ref: r.title for ref, r in library.risks.items()},
         **{r.ref: r.title for r in data.custom.risks},
     }
     return {
         "suggestions": suggestions,
-        "selected": [
-            {
-                "row": s,
-                "ref": s.control.ref,
-                "title": titles.get(s.control.ref, ""),
-                "retirement": data.custom.retired.get(s.control.ref),
-            }
-            for s in selected
-        ],
         "residuals": [
             {
                 "ref": r.ref,
@@ -233,7 +220,6 @@ def controls_page(row: Assessment) -> dict[str, Any]:
             for r in data.risks
             if not r.excluded
         ],
-        "cards": statement_cards(data),
         "statuses": STATUSES,
         "frequencies": FREQUENCIES,
         "control_types": CONTROL_TYPES,
