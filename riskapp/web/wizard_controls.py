@@ -51,6 +51,11 @@ def filter_args(args: MultiDict[str, str]) -> dict[str, str]:
     return {k: clean_text(args.get(k, ""))[:200] for k in FILTERS if args.get(k)}
 
 
+def kept_filters(form: MultiDict[str, str]) -> MultiDict[str, str]:
+    """Return the table's filters a POST form carried along (as `keep_<name>` fields)."""
+    return MultiDict({k: form.get(f"keep_{k}", "") for k in FILTERS if form.get(f"keep_{k}")})
+
+
 def _wants_json() -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
@@ -104,7 +109,7 @@ def control_editor(assessment_id: int) -> ResponseReturnValue:
 
 def _fragments(row: Assessment, ref: str, problems: dict, form: object) -> dict[str, str]:
     editor = service.editor(row, ref)
-    common = {"assessment": row, "editor": editor, "keep": filter_args(request.form)}
+    common = {"assessment": row, "editor": editor, "keep": filter_args(kept_filters(request.form))}
     return {
         "editor": render_template(
             "wizard/_control_editor.html", problems=problems, form=form, **common
@@ -130,7 +135,7 @@ def tailor_control(assessment_id: int) -> ResponseReturnValue:
             assessment_id,
             422,
             edit=ref,
-            source=request.form,
+            source=kept_filters(request.form),
             problems={ref: exc.problems},
             form=request.form,
         )
@@ -139,7 +144,7 @@ def tailor_control(assessment_id: int) -> ResponseReturnValue:
         parts = _fragments(row, ref, {}, {})
         return jsonify(message=f"{ref} saved.", saved=True, **parts)
     flash(f"{ref} saved.", "success")
-    keep = filter_args(request.form)
+    keep = filter_args(kept_filters(request.form))
     return redirect(
         url_for("wizard.controls", assessment_id=assessment_id, _anchor=f"row-{ref}", **keep)
     )
@@ -166,7 +171,11 @@ def bulk_controls(assessment_id: int) -> ResponseReturnValue:
         changed = service.bulk_update(row, entry)
     except steps.StepInvalid as exc:
         return _controls_page(
-            assessment_id, 422, source=request.form, bulk_problems=exc.problems, form=request.form
+            assessment_id,
+            422,
+            source=kept_filters(request.form),
+            bulk_problems=exc.problems,
+            form=request.form,
         )
     what = ", ".join(
         part
@@ -182,7 +191,7 @@ def bulk_controls(assessment_id: int) -> ResponseReturnValue:
         f"{changed} of {ticked} ticked control{'s' if ticked != 1 else ''} changed: {what}.",
         "success",
     )
-    keep = filter_args(request.form)
+    keep = filter_args(kept_filters(request.form))
     return redirect(url_for("wizard.controls", assessment_id=assessment_id, **keep))
 
 
