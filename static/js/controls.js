@@ -69,7 +69,7 @@
       replaceRow(ref, data.row);
       var status = fresh.querySelector(".editor-status");
       if (status) { status.textContent = data.message; }
-      if (!data.saved) { focusFirst(fresh, ".field-invalid textarea, .field-invalid input, .field-invalid select"); }
+      if (!data.saved) { focusFirst(fresh, ".field.field-invalid textarea, .field.field-invalid input, .field.field-invalid select"); }
     }).catch(function () {
       if (button) { button.disabled = false; }
       form.submit();  // let the browser post it: the page comes back with the answer
