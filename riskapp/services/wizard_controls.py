@@ -50,9 +50,20 @@ def owner_choices(row: Assessment, roles: list[str] | tuple[str, ...] = ()) -> l
     return list(dict.fromkeys([*named, *sorted({r for r in roles if r}, key=str.casefold)]))
 
 
-def table(row: Assessment, chosen: TableFilter) -> dict[str, Any]:
-    """Return the selected controls' table as filtered and sorted, with what the filters offer."""
+def controls_step(row: Assessment, chosen: TableFilter, edit: str = "") -> dict[str, Any]:
+    """Return the whole controls step: suggestions, residuals, the table, an open editor."""
     data = to_assessment_data(db.session, row)
+    page = pages.controls_page(row, data)
+    page["table"] = table(row, chosen, data)
+    page["editor"] = editor(row, edit, data) if edit else None
+    return page
+
+
+def table(
+    row: Assessment, chosen: TableFilter, data: AssessmentData | None = None
+) -> dict[str, Any]:
+    """Return the selected controls' table as filtered and sorted, with what the filters offer."""
+    data = data or to_assessment_data(db.session, row)
     library = _merged(data)
     rows = control_rows(library, data)
     return {
@@ -67,9 +78,9 @@ def table(row: Assessment, chosen: TableFilter) -> dict[str, Any]:
     }
 
 
-def editor(row: Assessment, ref: str) -> dict[str, Any]:
+def editor(row: Assessment, ref: str, data: AssessmentData | None = None) -> dict[str, Any]:
     """Return one selected control's editor: its choice, title and statement as it reads now."""
-    data = to_assessment_data(db.session, row)
+    data = data or to_assessment_data(db.session, row)
     choice = data.control(ref)
     library = _merged(data)
     control = library.controls.get(ref)

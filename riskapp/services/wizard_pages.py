@@ -186,11 +186,11 @@ def save_treatments(row: Assessment, entries: Mapping[int, TreatmentInput]) -> d
     return treatment_problems(data.risks, row.risk_appetite)
 
 
-def controls_page(row: Assessment) -> dict[str, Any]:
+def controls_page(row: Assessment, data: AssessmentData | None = None) -> dict[str, Any]:
     """Return suggestions, residuals and the custom controls' choices (the selection's table
     and editor come from services/wizard_controls)."""
     library = _library()
-    data = to_assessment_data(db.session, row)
+    data = data or to_assessment_data(db.session, row)
     to_mitigate = [
         r.ref
         for r in data.risks

@@ -73,9 +73,7 @@ def _controls_page(
     edit = edit or clean_text(request.args.get("edit", ""))[:40]
 
     def build(row: Assessment) -> dict[str, Any]:
-        page = pages.controls_page(row)
-        page["table"] = service.table(row, chosen)
-        page["editor"] = service.editor(row, edit) if edit else None
+        page = service.controls_step(row, chosen, edit)
         page["keep"] = filter_args(args)
         return page
 
