@@ -36,6 +36,7 @@ class ControlRow:
     frequency: str
     criteria: tuple[str, ...]
     custom: bool = False
+    retired: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def control_rows(library: Library, data: AssessmentData) -> list[ControlRow]:
                 owner=choice.owner.strip() or control.owner_role,
                 frequency=choice.frequency or control.frequency,
                 criteria=tuple(sorted(set(criteria.get(choice.ref, ())))),
-                custom=choice.ref in custom,
+                custom=choice.ref in custom and choice.ref not in data.custom.retired,
+                retired=choice.ref in data.custom.retired,
             )
         )
     return rows
