@@ -36,10 +36,7 @@ from ..domain.library.model import (
 )
 from ..domain.statements.quality import summarise
 from ..domain.statements.render import (
-    is_user_edit,
     override_for,
-    tailored_segments,
-    template_changed,
 )
 from ..domain.statements.verdict import statement_verdict
 from ..extensions import db
@@ -268,25 +265,6 @@ def tailor(row: Assessment, entry: TailorInput) -> None:
 
 def _merged(data: AssessmentData) -> Library:
     return with_custom_content(_library(), data.custom)
-
-
-def statement_cards(data: AssessmentData) -> dict[str, dict[str, Any]]:
-    """Return, by control ref, the statement as shown now and what the card says about it."""
-    library = _merged(data)
-    cards: dict[str, dict[str, Any]] = {}
-    for choice in data.controls:
-        control = library.controls.get(choice.ref)
-        if control is None:
-            continue
-        cards[choice.ref] = {
-            "segments": tailored_segments(data, control, choice),
-            "wording": choice.statement or control.statement,
-            "edited": is_user_edit(control, choice),
-            "template": control.statement,
-            "changed": template_changed(control, choice),
-            "based_on": choice.statement_base,
-        }
-    return cards
 
 
 def remove(row: Assessment, ref: str) -> None:
