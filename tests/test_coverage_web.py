@@ -87,7 +87,7 @@ def test_the_page_shows_totals_heatmaps_gaps_and_the_closing_set(client, auth, t
     assert [t["x"] for t in summary["data"]] == [statuses] * 5
     links = re.search(r'data-cell-links="([^"]+)"', page).group(1)
     assert json.loads(links.replace("&#34;", '"')) == [
-        f"/assessments/{a.id}/steps/controls#c-CTL-02"
+        f"/assessments/{a.id}/steps/controls?edit=CTL-02#c-CTL-02"
     ]
 
     policy = response.headers["Content-Security-Policy"]

@@ -198,6 +198,10 @@ def test_an_editor_edits_and_deletes_a_custom_risk_over_http(
     assert auth.post(f"{base}/risks/custom", form, token_from=f"{base}/risks").status_code == 302
     page = client.get(f"{base}/risks").get_data(as_text=True)
     assert 'id="cr-CR-01"' in page and "Delete CR-01" in page
+    # deleting asks first: the button sits behind "Delete CR-01…" with what is lost
+    confirm = page[page.index('id="delete-CR-01"') :]
+    assert "its rating and the controls' links to it are deleted" in confirm
+    assert confirm.index("Yes, delete CR-01") < confirm.index("</details>")
 
     bad = auth.post(
         f"{base}/risks/custom/edit",
@@ -238,6 +242,8 @@ def test_an_editor_edits_and_deletes_a_custom_control_over_http(
     assert added.status_code == 302
     page = client.get(f"{base}/controls").get_data(as_text=True)
     assert 'id="cc-CUS-01"' in page and "Delete CUS-01" in page
+    confirm = page[page.index('id="delete-CUS-01"') :]
+    assert confirm.index("Yes, delete CUS-01") < confirm.index("</details>")
     for kind in ("preventive", "detective", "corrective", "manual", "automated"):
         assert f"<option >{kind}</option>" in page or f"<option selected>{kind}</option>" in page
 

@@ -217,7 +217,7 @@ def test_loading_the_shipped_library_over_the_previous_one_keeps_every_edit(
         )
     )
     for ref, (_statement, _owner, _frequency, status, _na) in before[0].items():
-        assert f'id="c-{ref}"' in page
+        assert f'id="row-{ref}"' in page
         assert matrix[ref]["Implementation status"] == status
         assert (matrix[ref]["Library status"] == "current") == (ref not in retired)
 
@@ -256,7 +256,10 @@ def test_a_split_control_stays_on_the_assessment_marked_retired_with_its_success
     _sign_in(client, auth, make_member, assessment_id)
     base = f"/assessments/{assessment_id}"
     controls = client.get(f"{base}/steps/controls").get_data(as_text=True)
-    card = controls[controls.index(f'id="c-{old}"') :]
+    row = controls[controls.index(f'id="row-{old}"') :]
+    assert 'class="badge badge-retired">retired</span>' in row[: row.index("</tr>")]
+    controls = client.get(f"{base}/steps/controls?edit={old}").get_data(as_text=True)
+    card = controls[controls.index(f'id="editor-{old}"') :]
     card = card[: card.index("</form>")]
     assert 'class="badge badge-retired">retired</span>' in card
     assert f">{old}A</a>, <a" in card and f">{old}B</a>" in card

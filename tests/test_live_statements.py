@@ -227,8 +227,8 @@ def test_a_users_wording_is_kept_and_a_newer_template_under_it_is_shown(
     # a library load changes the wording and records a release, which renews every cache
     db.session.add(LibraryRelease(name="riskapp SOC 2 library", version="next", updated=1))
     db.session.commit()
-    page = client.get(f"/assessments/{row.id}/steps/controls").get_data(as_text=True)
-    card = page[page.index(f'id="c-{ref}"') :]
+    page = client.get(f"/assessments/{row.id}/steps/controls?edit={ref}").get_data(as_text=True)
+    card = page[page.index(f'id="editor-{ref}"') :]
     card = card[: card.index("</form>")]
     assert "The library's wording changed since you wrote yours." in card
     assert "A newer library wording for {system}" in card

@@ -125,6 +125,8 @@ SCOPED: dict[str, Target] = {
             "controls",
             "select_controls",
             "tailor_control",
+            "control_editor",
+            "bulk_controls",
             "remove_control",
             "add_custom_control",
             "edit_custom_control",

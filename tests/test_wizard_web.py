@@ -94,7 +94,7 @@ def test_the_whole_path_over_http(client, auth, two_orgs) -> None:
     auth.post(f"{base}/controls/select", {"control": "CTL-01"}, token_from=f"{base}/controls")
     selected = db.session.query(SelectedControl).one()
     assert selected.statement is None  # follows the library template, rendered live
-    live = client.get(f"{base}/controls").get_data(as_text=True)
+    live = client.get(f"{base}/controls?edit=CTL-01").get_data(as_text=True)
     assert "IT Manager" in re.search(r'id="live-CTL-01">(.*?)</p>', live, re.S).group(1)
     auth.post(
         f"{base}/controls/tailor",

@@ -224,3 +224,18 @@ def assessments_of(session: Session, organization_id: int) -> list[Assessment]:
             )
         )
     )
+
+
+def selected_by_refs(
+    session: Session, assessment_id: int, refs: Iterable[str]
+) -> dict[str, SelectedControl]:
+    """Return the assessment's selections of the controls `refs`, by ref, in one query."""
+    wanted = list(dict.fromkeys(refs))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        sa.select(Control.ref, SelectedControl)
+        .join(Control, Control.id == SelectedControl.control_id)
+        .where(SelectedControl.assessment_id == assessment_id, Control.ref.in_(wanted))
+    ).all()
+    return {ref: selected for ref, selected in rows}

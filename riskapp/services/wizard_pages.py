@@ -36,10 +36,7 @@ from ..domain.library.model import (
 )
 from ..domain.statements.quality import summarise
 from ..domain.statements.render import (
-    is_user_edit,
     override_for,
-    tailored_segments,
-    template_changed,
 )
 from ..domain.statements.verdict import statement_verdict
 from ..extensions import db
@@ -210,10 +207,11 @@ def save_treatments(row: Assessment, entries: Mapping[int, TreatmentInput]) -> d
     return treatment_problems(data.risks, row.risk_appetite)
 
 
-def controls_page(row: Assessment) -> dict[str, Any]:
-    """Return suggestions, residuals, the selection and the custom controls' choices."""
+def controls_page(row: Assessment, data: AssessmentData | None = None) -> dict[str, Any]:
+    """Return suggestions, residuals and the custom controls' choices (the selection's table
+    and editor come from services/wizard_controls)."""
     library = _library()
-    data = to_assessment_data(db.session, row)
+    data = data or to_assessment_data(db.session, row)
     to_mitigate = [
         r.ref
         for r in data.risks
@@ -223,26 +221,12 @@ def controls_page(row: Assessment) -> dict[str, Any]:
     ]
     suggestions = suggest_controls(library, data, to_mitigate)
     residuals = assessment_residuals(library, data)
-    titles = {
-        **{ref: c.title for ref, c in library.controls.items()},
-        **{c.ref: c.title for c in data.custom.controls},
-    }
-    selected = repo.selected_controls(db.session, row.id)
     risk_titles = {
         **{ref: r.title for ref, r in library.risks.items()},
         **{r.ref: r.title for r in data.custom.risks},
     }
     return {
         "suggestions": suggestions,
-        "selected": [
-            {
-                "row": s,
-                "ref": s.control.ref,
-                "title": titles.get(s.control.ref, ""),
-                "retirement": data.custom.retired.get(s.control.ref),
-            }
-            for s in selected
-        ],
         "residuals": [
             {
                 "ref": r.ref,
@@ -257,7 +241,6 @@ def controls_page(row: Assessment) -> dict[str, Any]:
             for r in data.risks
             if not r.excluded
         ],
-        "cards": statement_cards(data),
         "statuses": STATUSES,
         "frequencies": FREQUENCIES,
         "control_types": CONTROL_TYPES,
@@ -306,25 +289,6 @@ def tailor(row: Assessment, entry: TailorInput) -> None:
 
 def _merged(data: AssessmentData) -> Library:
     return with_custom_content(_library(), data.custom)
-
-
-def statement_cards(data: AssessmentData) -> dict[str, dict[str, Any]]:
-    """Return, by control ref, the statement as shown now and what the card says about it."""
-    library = _merged(data)
-    cards: dict[str, dict[str, Any]] = {}
-    for choice in data.controls:
-        control = library.controls.get(choice.ref)
-        if control is None:
-            continue
-        cards[choice.ref] = {
-            "segments": tailored_segments(data, control, choice),
-            "wording": choice.statement or control.statement,
-            "edited": is_user_edit(control, choice),
-            "template": control.statement,
-            "changed": template_changed(control, choice),
-            "based_on": choice.statement_base,
-        }
-    return cards
 
 
 def remove(row: Assessment, ref: str) -> None:

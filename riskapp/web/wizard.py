@@ -35,7 +35,6 @@ from . import wizard_forms as forms
 from .access import current_org_id, permission_required
 from .security import allow_chart_styles
 from .throttling import rate_limited
-from .transactions import keep_changes
 
 bp = Blueprint("wizard", __name__, url_prefix="/assessments/<int:assessment_id>/steps")
 # templates give a text field the length of its column: max_length("AssessedRisk.owner")
@@ -180,105 +179,6 @@ def delete_custom_risk(assessment_id: int) -> ResponseReturnValue:
     return redirect(url_for("wizard.risks", assessment_id=assessment_id))
 
 
-@bp.get("/treatment")
-@permission_required("read")
-def treatment(assessment_id: int) -> ResponseReturnValue:
-    return _render("treatment", assessment_id, problems={}, form={})
-
-
-@bp.post("/treatment")
-@permission_required("edit")
-def save_treatment(assessment_id: int) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    problems = pages.save_treatments(row, forms.treatment_inputs(request.form))
-    if problems:
-        keep_changes()  # what is complete is kept; the page says what is missing
-        return _render("treatment", assessment_id, 422, problems=problems, form=request.form)
-    steps.reach(row, "controls")
-    return _saved("treatment", assessment_id, "Treatments saved.")
-
-
-@bp.get("/controls")
-@permission_required("read")
-def controls(assessment_id: int) -> ResponseReturnValue:
-    return _render("controls", assessment_id, problems={}, form={})
-
-
-@bp.post("/controls/select")
-@permission_required("edit")
-def select_controls(assessment_id: int) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    refs = request.form.getlist("control")
-    added = pages.select(row, refs)
-    flash(f"{added} control{'s' if added != 1 else ''} added to the selection.", "success")
-    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
-
-
-@bp.post("/controls/tailor")
-@permission_required("edit")
-def tailor_control(assessment_id: int) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    entry = forms.tailor_input(request.form)
-    ref = entry.ref
-    try:
-        pages.tailor(row, entry)
-    except steps.StepInvalid as exc:
-        return _render(
-            "controls", assessment_id, 422, problems={ref: exc.problems}, form=request.form
-        )
-    steps.reach(row, "quality")
-    flash(f"{ref} saved.", "success")
-    return redirect(url_for("wizard.controls", assessment_id=assessment_id, _anchor=f"c-{ref}"))
-
-
-@bp.post("/controls/remove")
-@permission_required("edit")
-def remove_control(assessment_id: int) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    ref = request.form.get("control", "")
-    pages.remove(row, ref)
-    flash(f"{ref} removed from the selection.", "success")
-    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
-
-
-@bp.post("/controls/custom")
-@permission_required("edit")
-def add_custom_control(assessment_id: int) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    try:
-        ref = steps.add_custom_control(row, forms.custom_control_input(request.form))
-    except steps.StepInvalid as exc:
-        return _render(
-            "controls", assessment_id, 422, problems={"custom": exc.problems}, form=request.form
-        )
-    flash(f"Custom control {ref} added and selected.", "success")
-    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
-
-
-@bp.post("/controls/custom/edit")
-@permission_required("edit")
-def edit_custom_control(assessment_id: int) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    ref = request.form.get("ref", "")
-    try:
-        steps.edit_custom_control(row, ref, forms.custom_control_input(request.form))
-    except steps.StepInvalid as exc:
-        problems = {"edit": {ref: exc.problems}}
-        return _render("controls", assessment_id, 422, problems=problems, form=request.form)
-    flash(f"Custom control {ref} saved.", "success")
-    return redirect(url_for("wizard.controls", assessment_id=assessment_id, _anchor=f"cc-{ref}"))
-
-
-@bp.post("/controls/custom/delete")
-@permission_required("edit")
-def delete_custom_control(assessment_id: int) -> ResponseReturnValue:
-    row = assessments.get(current_org_id(), assessment_id)
-    ref = request.form.get("ref", "")
-    steps.delete_custom_control(row, ref)
-    flash(f"Custom control {ref} deleted, with its selection and mappings.", "success")
-    return redirect(url_for("wizard.controls", assessment_id=assessment_id))
-
-
 @bp.get("/quality")
 @permission_required("read")
 def quality(assessment_id: int) -> ResponseReturnValue:
@@ -295,7 +195,9 @@ def _coverage_page(
             include_risks=include_risks,
             criterion_link=lambda ref: url_for("library.criterion", slug=slug, ref=ref),
             control_link=lambda ref: url_for("library.control", ref=ref),
-            card_link=lambda ref: url_for("wizard.controls", assessment_id=row.id) + f"#c-{ref}",
+            card_link=lambda ref: url_for(
+                "wizard.controls", assessment_id=row.id, edit=ref, _anchor=f"c-{ref}"
+            ),
         )
         figures = coverage_page_figures(
             page["coverage"], page["columns"], page["criterion_links"], page["series_titles"]
@@ -377,3 +279,7 @@ def leave_coverage(assessment_id: int) -> ResponseReturnValue:
     row = assessments.get(current_org_id(), assessment_id)
     steps.reach(row, "quality")
     return redirect(url_for("wizard.quality", assessment_id=assessment_id))
+
+
+# the controls and treatment steps (table, editor, bulk changes) register their routes here
+from . import wizard_controls  # noqa: E402, F401

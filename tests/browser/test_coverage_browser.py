@@ -89,7 +89,7 @@ def test_hover_click_and_add_the_closing_set(live_server) -> None:
 
         # clicking the cell opens the control's card in the assessment
         page.mouse.click(x, y)
-        page.wait_for_url(f"**/assessments/{assessment_id}/steps/controls#c-CTL-02")
+        page.wait_for_url(f"**/assessments/{assessment_id}/steps/controls?edit=CTL-02#c-CTL-02")
         assert page.locator("#c-CTL-02").is_visible()
 
         # a row label links to the criterion in the library

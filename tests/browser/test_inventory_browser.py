@@ -40,6 +40,7 @@ def test_systems_added_after_selection_fill_the_statement_everywhere(
         page.click("text=Save treatments and continue")
         page.check("input[name=control][value=CTL-01]")
         page.click("text=Add the ticked controls")
+        page.click("#row-CTL-01 a.open-editor")  # the control's editor opens in the table
         controls_url = page.url
         assert "[system]" in page.locator("#live-CTL-01").inner_text()
 
@@ -54,6 +55,7 @@ def test_systems_added_after_selection_fill_the_statement_everywhere(
         assert page.locator("#role-system").inner_text().endswith("Sam Cloud")
 
         page.goto(controls_url)
+        page.click("#row-CTL-01 a.open-editor")
         assert "reviews access to Sam Cloud" in page.locator("#live-CTL-01").inner_text()
         page.click("#see-coverage")
         page.click("#continue-quality")

@@ -78,9 +78,12 @@ def test_sign_up_walk_every_step_then_change_a_rating(server: str) -> None:
         assert _ranking(page) == ["CTL-01", "CTL-02", "CTL-03"]
         page.check("input[name=control][value=CTL-01]")
         page.click("text=Add the ticked controls")
+        page.click("#row-CTL-01 a.open-editor")
         card = page.locator("#c-CTL-01")
         card.locator("select[name=status]").select_option("implemented")
         card.locator("button[type=submit]").click()
+        page.wait_for_selector("#editor-CTL-01 .editor-status:has-text('CTL-01 saved.')")
+        page.reload()
         assert _residual(page, "R-TST-01") == "12"
         page.click("#see-coverage")
         page.wait_for_selector("#coverage-heatmap .main-svg")
