@@ -342,7 +342,9 @@ def test_the_control_card_and_the_calendar_say_what_a_failure_affects(
     assessment_id = period_world.assessment.id
     period_world.assessment.step_reached = "quality"
     db.session.commit()
-    card = client.get(f"/assessments/{assessment_id}/steps/controls").get_data(as_text=True)
+    card = client.get(f"/assessments/{assessment_id}/steps/controls?edit=CTL-01").get_data(
+        as_text=True
+    )
     found = re.search(r'id="failure-CTL-01".*?</details>', card, re.S)
     assert found and "If CTL-01 fails" in found.group(0) and "T1.1" in found.group(0)
     calendar = client.get(f"{_base(period_world)}/calendar?control=CTL-01").get_data(as_text=True)
