@@ -246,6 +246,9 @@ def test_without_script_the_editor_opens_and_saves_over_plain_forms(client, auth
     assert bad.status_code == 422
     assert "Say why the control does not apply." in html and 'value="Kept owner"' in html
     assert "Showing 50 of 150" in html  # the filters survive the failed save
+    # the banner at the top names the refused field and links to it
+    banner = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#na-CUS-002"' in banner and "Say why the control does not apply." in banner
     assert _selected(many, "CUS-002").owner == "Jo Ops"
 
 

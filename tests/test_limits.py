@@ -83,6 +83,8 @@ def test_a_treatment_the_app_does_not_know_or_an_owner_too_long_is_a_field_messa
     assert "Choose a treatment: mitigate, accept, transfer, avoid." in page
     assert "Keep the owner to 200 characters or fewer (you entered 250)." in page
     assert 'value="Kept rationale"' in page and f'value="{"O" * 250}"' in page
+    banner = page.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert f'href="#t-{first}"' in banner and f'href="#t-{second}"' in banner
     db.session.expire_all()
     saved = {r.id: (r.treatment, r.owner) for r in db.session.query(AssessedRisk)}
     assert saved[first] == saved[second] == ("mitigate", "CTO")  # nothing changed
