@@ -32,7 +32,7 @@ def _no_link(_ref: str) -> str:
 def load(row: Assessment) -> tuple[Library, AssessmentData, Coverage]:
     """Return the library, the assessment's data and its coverage."""
     library = library_repo.cached_library(db.session)
-    data = to_assessment_data(db.session, row)
+    data = to_assessment_data(db.session, row, library)
     return library, data, compute_coverage(library, data)
 
 

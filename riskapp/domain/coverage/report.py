@@ -21,7 +21,9 @@ treatment is "mitigate" and that no selected (applicable) control mitigates.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..assessment.exclusions import CARVED_OUT, NOT_APPLICABLE_CRITERION, CriterionExclusion
 from ..assessment.model import (
@@ -32,6 +34,7 @@ from ..assessment.model import (
     in_scope_criteria,
 )
 from ..assessment.scoring import inherent_score, needs_treatment
+from ..library.edge_index import coverage_order, edge_index
 from ..library.model import Library
 
 COVERED = "covered"
@@ -140,6 +143,11 @@ class Coverage:
         return self.of_status(*SET_ASIDE)
 
 
+# the same (control, strength, status) is one shared immutable value: making a frozen
+# dataclass per mapping per request was most of the coverage computation at 5,000 controls
+_covering = lru_cache(maxsize=1 << 18)(CoveringControl)
+
+
 def criterion_status(controls: tuple[CoveringControl, ...] | list[CoveringControl]) -> str:
     """Return covered, partial or gap for the applicable controls mapped to one criterion."""
     applicable = [c for c in controls if c.status != NOT_APPLICABLE]
@@ -149,22 +157,31 @@ def criterion_status(controls: tuple[CoveringControl, ...] | list[CoveringContro
 
 
 def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
-    """Return the coverage of the assessment's in-scope criteria (library + custom mappings)."""
+    """Return the coverage of the assessment's in-scope criteria (library + custom mappings).
+
+    The library's mappings come from its edge index (grouped by criterion and
+    already in coverage order); only criteria with custom mappings are sorted here.
+    """
     status_of = {c.ref: c.status for c in assessment.controls}
-    by_criterion: dict[tuple[str, str], list[CoveringControl]] = defaultdict(list)
-    for edge in (*library.satisfies, *assessment.custom.satisfies):
-        status = status_of.get(edge.control)
-        if status is not None:
-            by_criterion[(edge.framework, edge.criterion)].append(
-                CoveringControl(edge.control, edge.strength, status)
-            )
+    index = edge_index(library)
+    custom: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for edge in assessment.custom.satisfies:
+        custom[(edge.framework, edge.criterion)].append((edge.control, edge.strength))
+
+    def covering(key: tuple[str, str]) -> tuple[CoveringControl, ...]:
+        edges: Iterable[tuple[str, str]] = index.by_criterion.get(key, ())
+        if key in custom:  # a stable sort keeps library edges before custom ones, as before
+            edges = sorted((*edges, *custom[key]), key=coverage_order)
+        return tuple(
+            _covering(ref, strength, status_of[ref]) for ref, strength in edges
+            if ref in status_of
+        )  # fmt: skip
+
     set_aside = {(e.framework, e.ref): e for e in assessment.exclusions}
     result = Coverage(criteria=[])
     for key in in_scope_criteria(library, assessment.scope):
         criterion = library.criteria[key]
-        controls = tuple(
-            sorted(by_criterion.get(key, ()), key=lambda c: (c.strength != "primary", c.ref))
-        )
+        controls = covering(key)
         exclusion = set_aside.get(key)
         status = exclusion.kind if exclusion is not None else criterion_status(controls)
         result.criteria.append(
@@ -190,11 +207,8 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
 def unmitigated_risks(library: Library, assessment: AssessmentData) -> list[str]:
     """Return refs of risks to mitigate, above appetite, that no applicable control mitigates."""
     applicable = {c.ref for c in assessment.controls if c.status != NOT_APPLICABLE}
-    mitigated = {
-        e.risk
-        for e in (*library.mitigates, *assessment.custom.mitigates)
-        if e.control in applicable
-    }
+    mitigated = {e.risk for e in assessment.custom.mitigates if e.control in applicable}
+    by_risk = edge_index(library).mitigated_by
     return [
         r.ref
         for r in assessment.risks
@@ -202,4 +216,5 @@ def unmitigated_risks(library: Library, assessment: AssessmentData) -> list[str]
         and r.treatment == "mitigate"
         and needs_treatment(inherent_score(r.likelihood, r.impact), assessment.scope.appetite)
         and r.ref not in mitigated
+        and applicable.isdisjoint(by_risk.get(r.ref, ()))
     ]
