@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ..assessment.exclusions import CARVED_OUT, NOT_APPLICABLE_CRITERION, CriterionExclusion
 from ..assessment.model import (
@@ -34,7 +33,7 @@ from ..assessment.model import (
     in_scope_criteria,
 )
 from ..assessment.scoring import inherent_score, needs_treatment
-from ..library.edge_index import coverage_order, edge_index
+from ..library.edge_index import Edge, coverage_order, edge_index
 from ..library.model import Library
 
 COVERED = "covered"
@@ -143,11 +142,6 @@ class Coverage:
         return self.of_status(*SET_ASIDE)
 
 
-# the same (control, strength, status) is one shared immutable value: making a frozen
-# dataclass per mapping per request was most of the coverage computation at 5,000 controls
-_covering = lru_cache(maxsize=1 << 18)(CoveringControl)
-
-
 def criterion_status(controls: tuple[CoveringControl, ...] | list[CoveringControl]) -> str:
     """Return covered, partial or gap for the applicable controls mapped to one criterion."""
     applicable = [c for c in controls if c.status != NOT_APPLICABLE]
@@ -164,18 +158,25 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
     """
     status_of = {c.ref: c.status for c in assessment.controls}
     index = edge_index(library)
-    custom: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    custom: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     for edge in assessment.custom.satisfies:
-        custom[(edge.framework, edge.criterion)].append((edge.control, edge.strength))
+        custom[(edge.framework, edge.criterion)].append((edge.control, edge.strength, {}))
 
     def covering(key: tuple[str, str]) -> tuple[CoveringControl, ...]:
-        edges: Iterable[tuple[str, str]] = index.by_criterion.get(key, ())
+        edges: Iterable[Edge] = index.by_criterion.get(key, ())
         if key in custom:  # a stable sort keeps library edges before custom ones, as before
             edges = sorted((*edges, *custom[key]), key=coverage_order)
-        return tuple(
-            _covering(ref, strength, status_of[ref]) for ref, strength in edges
-            if ref in status_of
-        )  # fmt: skip
+        found: list[CoveringControl] = []
+        for ref, strength, memo in edges:
+            status = status_of.get(ref)
+            if status is not None:
+                # one shared immutable value per edge and status: making a frozen
+                # dataclass per mapping per request was most of this function's time
+                value = memo.get(status)
+                if value is None:
+                    value = memo[status] = CoveringControl(ref, strength, status)
+                found.append(value)
+        return tuple(found)
 
     set_aside = {(e.framework, e.ref): e for e in assessment.exclusions}
     result = Coverage(criteria=[])

@@ -17,8 +17,11 @@ from .model import Library
 
 _SLOT = "_edge_index"
 
-# one (control, strength) per satisfying edge, primary first, then by control ref
-CriterionEdges = dict[tuple[str, str], tuple[tuple[str, str], ...]]
+# per satisfying edge: the control, the strength, and a memo its users may fill
+# (coverage keeps one immutable value per implementation status there)
+Edge = tuple[str, str, dict[str, Any]]
+# per criterion, its edges primary first, then by control ref
+CriterionEdges = dict[tuple[str, str], tuple[Edge, ...]]
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,8 @@ class EdgeIndex:
     mitigated_by: dict[str, frozenset[str]]
 
 
-def coverage_order(edge: tuple[str, str]) -> tuple[bool, str]:
-    """Return the sort key of a (control, strength) pair: primary first, then by ref."""
+def coverage_order(edge: Edge) -> tuple[bool, str]:
+    """Return the sort key of an edge: primary first, then by control ref."""
     return (edge[1] != "primary", edge[0])
 
 
@@ -48,9 +51,9 @@ def edge_index(library: Library) -> EdgeIndex:
     found: Any = library.__dict__.get(_SLOT)
     if isinstance(found, EdgeIndex) and found.stamp == stamp:
         return found
-    grouped: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     for edge in library.satisfies:
-        grouped[(edge.framework, edge.criterion)].append((edge.control, edge.strength))
+        grouped[(edge.framework, edge.criterion)].append((edge.control, edge.strength, {}))
     mitigated: dict[str, set[str]] = defaultdict(set)
     for m in library.mitigates:
         mitigated[m.risk].add(m.control)
