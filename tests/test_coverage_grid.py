@@ -145,3 +145,26 @@ def test_the_closing_set_is_solved_once_per_state_and_again_after_each_change(
     _page(a, include_risks=True)
     _page(a)
     assert len(counted) == 9  # nothing changed since: both states reused
+
+
+def test_a_worker_reads_and_indexes_the_library_as_it_starts(app, loaded, tmp_path) -> None:
+    from riskapp.app import create_app
+    from riskapp.repository import library as library_repo
+    from riskapp.warmup import warm_up
+
+    library_repo._CACHE.clear()
+    assert warm_up(app, freeze=False)
+    (_key, library), *_ = library_repo._CACHE.values()
+    assert "_edge_index" in library.__dict__
+    edges = library.__dict__["_edge_index"].by_criterion[("testfw", "T1.2")]
+    assert [(c, strength) for c, strength, _memo in edges] == [
+        ("CTL-01", "primary"),
+        ("CTL-02", "primary"),
+        ("CTL-03", "supporting"),
+    ]
+    # a database not initialised yet leaves the reading to the first request
+    empty = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/empty.db", "SECRET_KEY": "x"},
+        instance_path=str(tmp_path / "instance"),
+    )
+    assert warm_up(empty, freeze=False) is False
