@@ -25,13 +25,13 @@ def warm_up(app: Flask, *, freeze: bool = True) -> bool:
     A database that is not reachable or not initialised yet is logged and left
     to the first request, which then reads the library itself.
     """
-    from .domain.library.edge_index import edge_index
+    from .domain.coverage.report import prime
     from .extensions import db
     from .repository.library import cached_library, freeze_new_libraries
 
     with app.app_context():
         try:
-            edge_index(cached_library(db.session))
+            prime(cached_library(db.session))  # the library, its edge index and mapping values
             ready = True
         except Exception as exc:  # the first request will try again
             log.warning("library not read at worker start: %s", exc)

@@ -29,6 +29,7 @@ from ..assessment.model import (
     IMPLEMENTED,
     NOT_APPLICABLE,
     PARTIAL,
+    STATUSES,
     AssessmentData,
     in_scope_criteria,
 )
@@ -51,7 +52,7 @@ STATUS_LABELS: dict[str, str] = {
 WORKING = frozenset({IMPLEMENTED, PARTIAL})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoveringControl:
     ref: str
     strength: str
@@ -203,6 +204,19 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
         result.overall.add(status)
     result.unmitigated_risks = unmitigated_risks(library, assessment)
     return result
+
+
+def prime(library: Library) -> None:
+    """Make the shared value of every library mapping in every status ahead of requests.
+
+    A server worker calls this as it starts, so its first coverage does not
+    make them (20,000 mappings × 4 statuses at 5,000 controls).
+    """
+    for edges in edge_index(library).by_criterion.values():
+        for ref, strength, memo in edges:
+            for status in STATUSES:
+                if status not in memo:
+                    memo[status] = CoveringControl(ref, strength, status)
 
 
 def unmitigated_risks(library: Library, assessment: AssessmentData) -> list[str]:
