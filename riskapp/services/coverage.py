@@ -70,6 +70,7 @@ def coverage_page(
     # a target's candidates come ranked; other partials list every unselected primary
     ranked = {t.ref: t.candidates for t in closing.targets if t.kind == "criterion"}
     closers = primary_closers(library, data)
+    vendors = carveouts.carve_out_vendors(row.organization_id)
     known = {**library.controls, **{c.ref: c for c in data.custom.controls}}
     titles = series_titles(library, data.scope.framework)
     return {
@@ -101,10 +102,8 @@ def coverage_page(
         "framework": data.scope.framework,
         "retired": retired_selections(data),
         "set_aside": coverage.set_aside,
-        "carve_out_vendors": carveouts.carve_out_vendors(row.organization_id),
-        "office": carveouts.office_suggestion(
-            data, library, carveouts.carve_out_vendors(row.organization_id)
-        ),
+        "carve_out_vendors": vendors,
+        "office": carveouts.office_suggestion(data, library, vendors),
         "monitoring": carveouts.monitoring_to_select(data, library),
         "open_criteria": [c for c in coverage.criteria if c.exclusion is None],
     }
