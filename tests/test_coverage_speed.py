@@ -25,7 +25,7 @@ from riskapp.domain.coverage.columns import column_controls
 from riskapp.domain.coverage.report import compute_coverage, criterion_status
 from riskapp.domain.library import model as dom
 from riskapp.domain.library.loader import parse_library
-from riskapp.figures.coverage_heatmap import cell_code, control_cells, domain_cells
+from riskapp.figures.coverage_cells import cell_code, control_cells, domain_cells
 
 SEED = Path(__file__).resolve().parent.parent / "seed_library"
 

@@ -341,6 +341,8 @@ def to_assessment_data(
     took most of the coverage page's time. With `library` (the cached library)
     the current library risks' tags are taken from it instead of decoded again.
     """
+    if session.autoflush:  # the Core reads below do not flush pending changes themselves
+        session.flush()
     org = session.get(Organization, assessment.organization_id)
     framework = session.scalar(
         sa.select(Framework.slug).where(Framework.id == assessment.framework_id)
