@@ -188,6 +188,12 @@ def bench_coverage(size: int, backend: str, library: Library, runs: int) -> Asse
             service()  # a new worker's first request: reads the shared library
             cold = time.perf_counter() - start
             warm, (_lib, data, coverage) = median_time(service, runs)
+
+            def floor() -> Any:
+                rows = floor_query(db.session, assessment_id)
+                db.session.rollback()
+                return rows
+
             firsts = []
             for _ in range(runs):  # the first request of each of `runs` workers
                 library_repo._CACHE.clear()
@@ -196,16 +202,17 @@ def bench_coverage(size: int, backend: str, library: Library, runs: int) -> Asse
                 service()
                 firsts.append(time.perf_counter() - start)
             warmed = statistics.median(firsts)
-            worker, _ = median_time(service, runs)  # later requests of a wsgi.py worker
+            # later requests of a wsgi.py worker, each beside a run of the floor query
+            # (interleaved, so that both see the same load from other processes)
+            worker_times, floor_times = [], []
+            for _ in range(runs):
+                worker_times.append(median_time(service, 1)[0])
+                floor_s, rows = median_time(floor, 1)
+                floor_times.append(floor_s)
+            worker, floor_s = statistics.median(worker_times), statistics.median(floor_times)
             library_repo.freeze_new_libraries(False)  # back to a plain process
             gc.unfreeze()
 
-            def floor() -> Any:
-                rows = floor_query(db.session, assessment_id)
-                db.session.rollback()
-                return rows
-
-            floor_s, rows = median_time(floor, runs)
             peak = traced_peak(service) / 2**20
             ratio, cold_ratio = warm / floor_s, cold / warm
             print(
