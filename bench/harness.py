@@ -41,8 +41,11 @@ def traced_peak(work: Callable[[], object]) -> int:
 
 
 @contextmanager
-def signed_in_demo() -> Iterator[tuple[Any, int]]:
-    """Yield (test client signed in as an owner, demo assessment id) on a temporary database."""
+def signed_in_demo(setup: Callable[[Any], None] | None = None) -> Iterator[tuple[Any, int]]:
+    """Yield (test client signed in as an owner, demo assessment id) on a temporary database.
+
+    `setup`, when given, is called with the app before its first request (to add a route).
+    """
     from riskapp.app import create_app
     from riskapp.cli import upgrade_database
     from riskapp.config import SEED_LIBRARY
@@ -61,6 +64,8 @@ def signed_in_demo() -> Iterator[tuple[Any, int]]:
             },
             instance_path=tmp,
         )
+        if setup is not None:
+            setup(app)
         with app.app_context():
             upgrade_database()
             load_library(SEED_LIBRARY)
@@ -69,15 +74,19 @@ def signed_in_demo() -> Iterator[tuple[Any, int]]:
             db.session.add(Membership(user_id=user.id, organization_id=org_id, role="owner"))
             db.session.commit()  # the bench is a boundary, like a CLI command
         client = app.test_client()
-        page = client.get("/sign-in").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        assert token, "no CSRF token on the sign-in page"
-        client.post(
-            "/sign-in",
-            data={"csrf_token": token.group(1), "email": "bench@example.com", "password": PASSWORD},
-        )
+        sign_in(client, "bench@example.com")
         try:
             yield client, assessment_id
         finally:
             with app.app_context():
                 db.engine.dispose()
+
+
+def sign_in(client: Any, email: str) -> None:
+    """Sign `client` in as `email` (whose password is PASSWORD)."""
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token, "no CSRF token on the sign-in page"
+    client.post(
+        "/sign-in", data={"csrf_token": token.group(1), "email": email, "password": PASSWORD}
+    )

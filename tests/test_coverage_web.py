@@ -57,7 +57,27 @@ def _figure(page: str, element_id: str) -> dict:
 
     found = re.search(rf'id="{element_id}" data-figure="([^"]+)"', page)
     assert found, element_id
-    return json.loads(html.unescape(found.group(1)))
+    figure = json.loads(html.unescape(found.group(1)))
+    figure["data"] = [_expanded(trace) for trace in figure["data"]]
+    return figure
+
+
+def _expanded(trace: dict) -> dict:
+    """Expand a sparse heatmap trace into plotly's grid, as static/js/charts.js does."""
+    if "cells" not in trace:
+        return trace
+    hover = trace.pop("hover")
+    z = [[None] * len(trace["x"]) for _ in trace["y"]]
+    customdata = [[None] * len(trace["x"]) for _ in trace["y"]]
+    for i, j, code, label in trace.pop("cells"):
+        z[i][j] = code
+        customdata[i][j] = [
+            hover["rows"][i],
+            hover["columns"][j],
+            hover["labels"][label],
+            hover["status"][i],
+        ]
+    return {**trace, "z": z, "customdata": customdata}
 
 
 def test_the_page_shows_totals_heatmaps_gaps_and_the_closing_set(client, auth, two_orgs) -> None:

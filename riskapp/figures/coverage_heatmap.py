@@ -1,41 +1,32 @@
 """The coverage heatmaps: criteria × selected controls, and series × coverage status.
 
 Both builders take domain data (a `Coverage`, the selected controls) and plain
-link lists, and return a plotly figure; nothing here knows Flask. Text that a
-user may have written (custom control titles) is HTML-escaped, because plotly
-reads a few tags in labels and hover text.
+link lists, and return a plotly figure as plain JSON data (no plotly objects:
+validating a 5,000-control grid through them took most of the page); nothing
+here knows Flask. Text that a user may have written (custom control titles)
+is HTML-escaped, because plotly reads a few tags in labels and hover text.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-import plotly.graph_objects as go
-
-from ..domain.assessment.model import IMPLEMENTED, NOT_APPLICABLE, PARTIAL, PLANNED
+from ..domain.assessment.model import NOT_APPLICABLE
 from ..domain.coverage.columns import ColumnControl
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage
 from ..domain.coverage.report import STATUS_LABELS as CRITERION_LABELS
+from .coverage_cells import (  # noqa: F401  (cell_code is part of this module's interface)
+    CELL_CODES,
+    STATUS_LABELS,
+    cell_code,
+    control_cells,
+    domain_cells,
+)
 
 CELL = 16  # pixels per heatmap cell, both ways
-STATUS_LABELS = {
-    IMPLEMENTED: "implemented",
-    PARTIAL: "partially implemented",
-    PLANNED: "planned",
-    NOT_APPLICABLE: "not applicable",
-}
-# cell code → (strength, status, colour); the code orders the colour scale
-CELL_CODES: tuple[tuple[str, str, str], ...] = (
-    ("any", NOT_APPLICABLE, "#c3c8d0"),
-    ("supporting", PLANNED, "#d6e6f7"),
-    ("supporting", PARTIAL, "#94bde8"),
-    ("supporting", IMPLEMENTED, "#4a8bd1"),
-    ("primary", PLANNED, "#f6c667"),
-    ("primary", PARTIAL, "#7cc49a"),
-    ("primary", IMPLEMENTED, "#1e7b47"),
-)
 STATUS_COLOURS = {
     "covered": ["#eef7f1", "#1e7b47"],
     "partial": ["#fdf5e3", "#c98a00"],
@@ -43,16 +34,6 @@ STATUS_COLOURS = {
     "not_applicable": ["#f2f3f5", "#6b7280"],
     "carved_out": ["#f1eefa", "#6a4fb3"],
 }
-
-
-def cell_code(strength: str, status: str) -> int:
-    """Return the colour-scale code of one mapping: its strength and implementation status."""
-    if status == NOT_APPLICABLE:
-        return 0
-    for code, (s, st, _colour) in enumerate(CELL_CODES):
-        if s == strength and st == status:
-            return code
-    raise ValueError(f"unknown mapping {strength}/{status}")
 
 
 def legend() -> list[dict[str, str]]:
@@ -123,95 +104,103 @@ def coverage_heatmap_figure(
     coverage: Coverage,
     controls: Sequence[ColumnControl],
     criterion_urls: Sequence[str] = (),
-) -> go.Figure:
-    """Return the criteria (rows, by series) × controls (columns, by domain) heatmap.
+    domains: Sequence[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """Return the criteria (rows, by series) × controls (columns, by domain) heatmap as data.
 
     A cell is blank where the control does not map to the criterion, else it
     is coloured by the mapping's strength and the control's implementation
     status; its hover names the criterion, the control and both facts.
-    `controls` must already be in column order (grouped by domain).
+    `controls` must already be in column order (grouped by domain). With
+    `domains` ((key, link) pairs) the columns are those domains instead, each
+    cell counting the domain's selected controls mapped to the criterion.
+
+    The figure is plain data, not a plotly object: the heatmap trace lists
+    only its filled cells (`cells`, with hover tables in `hover`) and our
+    static charts.js expands them into plotly's grid in the browser.
     """
     rows = coverage.criteria
-    column = {c.ref: j for j, c in enumerate(controls)}
-    z: list[list[int | None]] = [[None] * len(controls) for _ in rows]
-    hover: list[list[list[str] | None]] = [[None] * len(controls) for _ in rows]
-    for i, item in enumerate(rows):
-        criterion = escape(f"{item.ref} {item.title}")
-        for mapped in item.controls:
-            j = column.get(mapped.ref)
-            if j is None:
-                continue
-            z[i][j] = cell_code(mapped.strength, mapped.status)
-            c = controls[j]
-            hover[i][j] = [
-                criterion,
-                escape(f"{c.ref} {c.title}"),
-                f"{mapped.strength} · {STATUS_LABELS.get(mapped.status, mapped.status)}",
-                f"criterion {item.status}",
-            ]
+    if domains is not None:
+        keys = [key for key, _link in domains]
+        cells, labels = domain_cells(coverage, controls, keys)
+        column_text = [escape(key.replace("-", " ")) for key in keys]
+        ticktext = [_link(key.replace("-", " "), link) for key, link in domains]
+        shapes, annotations = _group_marks(coverage, [])  # series marks only
+    else:
+        cells, labels = control_cells(coverage, controls)
+        column_text = [escape(f"{c.ref} {c.title}") for c in controls]
+        ticktext = [_link(c.ref, c.url) for c in controls]
+        shapes, annotations = _group_marks(coverage, controls)
+    n_columns = len(column_text)
     urls = list(criterion_urls) or [""] * len(rows)
     codes = {status: code for code, status in enumerate(COVERAGE_STATUSES)}
-    status_trace = go.Heatmap(
-        z=[[codes[item.status]] for item in rows],
-        x=["status"],
-        y=list(range(len(rows))),
-        customdata=[
+    heatmap = {
+        "type": "heatmap",
+        "x": list(range(n_columns)),
+        "y": list(range(len(rows))),
+        "cells": cells,
+        "hover": {
+            "rows": [escape(f"{item.ref} {item.title}") for item in rows],
+            "columns": column_text,
+            "labels": labels,
+            "status": [f"criterion {item.status}" for item in rows],
+        },
+        "hovertemplate": (
+            "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+            "%{customdata[2]}; %{customdata[3]}<extra></extra>"
+        ),
+        "hoverongaps": False,
+        "colorscale": _discrete_scale(),
+        "zmin": -0.5,
+        "zmax": len(CELL_CODES) - 0.5,
+        "showscale": False,
+        "xgap": 1,
+        "ygap": 1,
+    }
+    status_trace = {
+        "type": "heatmap",
+        "z": [[codes[item.status]] for item in rows],
+        "x": ["status"],
+        "y": list(range(len(rows))),
+        "customdata": [
             [[escape(f"{item.ref} {item.title}"), CRITERION_LABELS[item.status],
               escape(_status_note(item))]]
             for item in rows
         ],
-        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-        colorscale=_status_scale(),
-        zmin=-0.5,
-        zmax=len(COVERAGE_STATUSES) - 0.5,
-        showscale=False,
-        xaxis="x2",
-        ygap=1,
-    )  # fmt: skip
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=list(range(len(controls))),
-            y=list(range(len(rows))),
-            customdata=hover,
-            hovertemplate=(
-                "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-                "%{customdata[2]}; %{customdata[3]}<extra></extra>"
-            ),
-            hoverongaps=False,
-            colorscale=_discrete_scale(),
-            zmin=-0.5,
-            zmax=len(CELL_CODES) - 0.5,
-            showscale=False,
-            xgap=1,
-            ygap=1,
-        )
-    )
-    fig.add_trace(status_trace)
-    shapes, annotations = _group_marks(coverage, controls)
-    top, left, bottom = 70, 70, _label_room([c.domain for c in controls])
-    width = max(left + CELL * (len(controls) + 2) + 44, 480)
+        "hovertemplate": (
+            "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>"
+        ),
+        "colorscale": _status_scale(),
+        "zmin": -0.5,
+        "zmax": len(COVERAGE_STATUSES) - 0.5,
+        "showscale": False,
+        "xaxis": "x2",
+        "ygap": 1,
+    }  # fmt: skip
+    bottom = _label_room([c.domain for c in controls]) if domains is None else 60
+    top, left = 70, 70
+    width = max(left + CELL * (n_columns + 2) + 44, 480)
     strip = CELL / max(width - left - 44, 1)  # the status column's share of the plot width
-    fig.update_layout(
-        width=width,
-        height=top + CELL * max(len(rows), 1) + bottom,
-        margin={"l": left, "r": 44, "t": top, "b": bottom},
-        font={"size": 10},
-        plot_bgcolor="#ffffff",
-        shapes=shapes,
-        annotations=annotations,
-        xaxis={
+    layout = {
+        "width": width,
+        "height": top + CELL * max(len(rows), 1) + bottom,
+        "margin": {"l": left, "r": 44, "t": top, "b": bottom},
+        "font": {"size": 10},
+        "plot_bgcolor": "#ffffff",
+        "shapes": shapes,
+        "annotations": annotations,
+        "xaxis": {
             "side": "top",
             "tickmode": "array",
-            "tickvals": list(range(len(controls))),
-            "ticktext": [_link(c.ref, c.url) for c in controls],
+            "tickvals": list(range(n_columns)),
+            "ticktext": ticktext,
             "tickangle": -90,
             "showgrid": False,
             "zeroline": False,
             "fixedrange": True,
             "domain": [0, 1 - 2 * strip],
         },
-        xaxis2={
+        "xaxis2": {
             "side": "top",
             "anchor": "y",
             "domain": [1 - strip, 1],
@@ -220,7 +209,7 @@ def coverage_heatmap_figure(
             "zeroline": False,
             "fixedrange": True,
         },
-        yaxis={
+        "yaxis": {
             "autorange": "reversed",
             "tickmode": "array",
             "tickvals": list(range(len(rows))),
@@ -229,8 +218,8 @@ def coverage_heatmap_figure(
             "zeroline": False,
             "fixedrange": True,
         },
-    )
-    return fig
+    }
+    return {"data": [heatmap, status_trace], "layout": layout}
 
 
 LABEL_CHAR = 5.5  # pixels a character of a 10 px group label takes, with room to spare
@@ -286,8 +275,8 @@ def _in_column(
     return [[v if j == column else blank for j in range(width)] for v in values]
 
 
-def series_status_figure(coverage: Coverage, series_titles: dict[str, str]) -> go.Figure:
-    """Return the summary heatmap: one row per series, one column per coverage status.
+def series_status_figure(coverage: Coverage, series_titles: dict[str, str]) -> dict[str, Any]:
+    """Return the summary heatmap, as plotly JSON data: one row per series, one column per status.
 
     Each cell shows how many of the series' in-scope criteria have that status,
     and is shaded by that share (0–100 %) in the status's own colour. Each
@@ -298,42 +287,47 @@ def series_status_figure(coverage: Coverage, series_titles: dict[str, str]) -> g
     labels = [escape(f"{ref} {series_titles.get(ref, '')}".strip()) for ref in refs]
     statuses = list(COVERAGE_STATUSES)
     width = len(statuses)
-    fig = go.Figure()
+    traces: list[dict[str, Any]] = []
     for column, status in enumerate(statuses):
         totals = [coverage.by_series[ref] for ref in refs]
         counts = [getattr(t, status) for t in totals]
-        fig.add_trace(
-            go.Heatmap(
-                z=_in_column([t.percent(status) for t in totals], column, width),
-                x=statuses,
-                y=labels,
-                text=_in_column([str(n) for n in counts], column, width, ""),
-                texttemplate="%{text}",
-                customdata=_in_column(
+        traces.append(
+            {
+                "type": "heatmap",
+                "z": _in_column([t.percent(status) for t in totals], column, width),
+                "x": statuses,
+                "y": labels,
+                "text": _in_column([str(n) for n in counts], column, width, ""),
+                "texttemplate": "%{text}",
+                "customdata": _in_column(
                     [f"{n} of {t.total}" for n, t in zip(counts, totals, strict=True)],
                     column,
                     width,
                     "",
                 ),
-                hovertemplate="%{y}<br>%{x}: %{customdata} criteria (%{z}%)<extra></extra>",
-                hoverongaps=False,
-                colorscale=[[0, STATUS_COLOURS[status][0]], [1, STATUS_COLOURS[status][1]]],
-                zmin=0,
-                zmax=100,
-                showscale=False,
-                xgap=2,
-                ygap=2,
-            )
+                "hovertemplate": "%{y}<br>%{x}: %{customdata} criteria (%{z}%)<extra></extra>",
+                "hoverongaps": False,
+                "colorscale": [[0, STATUS_COLOURS[status][0]], [1, STATUS_COLOURS[status][1]]],
+                "zmin": 0,
+                "zmax": 100,
+                "showscale": False,
+                "xgap": 2,
+                "ygap": 2,
+            }
         )
-    fig.update_layout(
-        height=90 + 24 * max(len(refs), 1),
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"size": 11},
-        plot_bgcolor="#ffffff",
-        xaxis={"side": "top", "fixedrange": True},
-        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-    )
-    return fig
+    layout = {
+        "height": 90 + 24 * max(len(refs), 1),
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "font": {"size": 11},
+        "plot_bgcolor": "#ffffff",
+        "xaxis": {"side": "top", "fixedrange": True},
+        "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
+    }
+    return {"data": traces, "layout": layout}
+
+
+def _json(figure: dict[str, Any]) -> str:
+    return json.dumps(figure, separators=(",", ":"), ensure_ascii=False)
 
 
 def coverage_page_figures(
@@ -341,11 +335,15 @@ def coverage_page_figures(
     columns: Sequence[ColumnControl],
     criterion_links: Sequence[str],
     series_titles: dict[str, str],
+    domains: Sequence[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Return the coverage page's two figures (as plotly JSON) and their legends."""
+    """Return the coverage page's two figures (as JSON text) and their legends.
+
+    With `domains`, the heatmap's columns are those domains (see `coverage_heatmap_figure`).
+    """
     return {
-        "figure": coverage_heatmap_figure(coverage, columns, criterion_links).to_json(),
-        "summary_figure": series_status_figure(coverage, series_titles).to_json(),
+        "figure": _json(coverage_heatmap_figure(coverage, columns, criterion_links, domains)),
+        "summary_figure": _json(series_status_figure(coverage, series_titles)),
         "legend": legend(),
         "status_legend": status_legend(),
     }

@@ -221,31 +221,91 @@ def scope_of(assessment: Assessment) -> Scope:
     )
 
 
-def _rating_rows(session: Session, assessment: Assessment) -> list[sa.Row]:
-    """Return the columns of the applicable ratings, in `applicable_ratings`' order."""
+def _ratings(
+    session: Session, assessment: Assessment, library: dom.Library | None = None
+) -> list[RiskRating]:
+    """Return the applicable ratings, in `applicable_ratings`' order, read column by column.
+
+    A current library risk's tags are taken from `library` (the cached library)
+    rather than decoded from each row again; custom and retired risks' tags are read.
+    """
     active = active_tags(assessment.profile or {})
-    rows = session.execute(
-        sa.select(
-            Risk.ref,
-            Risk.tags,
-            Risk.assessment_id.is_not(None).label("custom"),
-            AssessedRisk.likelihood,
-            AssessedRisk.impact,
-            AssessedRisk.excluded,
-            AssessedRisk.exclusion_reason,
-            AssessedRisk.treatment,
-            AssessedRisk.owner,
-            AssessedRisk.rationale,
-            AssessedRisk.residual_likelihood_override,
-            AssessedRisk.residual_impact_override,
-            AssessedRisk.override_reason,
+    in_library = sa.and_(Risk.assessment_id.is_(None), ~Risk.retired)
+    read_tags = library is not None
+    rows = (
+        session.connection()
+        .execute(  # Core rows: no ORM layer per row
+            sa.select(
+                Risk.ref,
+                sa.case((in_library, sa.null()), else_=Risk.tags).label("tags")
+                if read_tags
+                else Risk.tags,
+                in_library.label("current"),
+                Risk.assessment_id.is_not(None).label("custom"),
+                AssessedRisk.likelihood,
+                AssessedRisk.impact,
+                AssessedRisk.excluded,
+                AssessedRisk.exclusion_reason,
+                AssessedRisk.treatment,
+                AssessedRisk.owner,
+                AssessedRisk.rationale,
+                AssessedRisk.residual_likelihood_override,
+                AssessedRisk.residual_impact_override,
+                AssessedRisk.override_reason,
+            )
+            .select_from(AssessedRisk)
+            .join(Risk, Risk.id == AssessedRisk.risk_id)
+            .where(AssessedRisk.assessment_id == assessment.id)
+            .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
         )
-        .select_from(AssessedRisk)
-        .join(Risk, Risk.id == AssessedRisk.risk_id)
-        .where(AssessedRisk.assessment_id == assessment.id)
-        .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
+        .all()
     )
-    return [r for r in rows if r.custom or is_applicable(tuple(r.tags or ()), active)]
+    known = {ref: risk.tags for ref, risk in library.risks.items()} if library else {}
+    missing = [r.ref for r in rows if r.current and r.tags is None and r.ref not in known]
+    if missing:  # a library risk the cached library lacks: read its tags after all
+        known.update(
+            (ref, tuple(value or ()))
+            for ref, value in session.execute(
+                sa.select(Risk.ref, Risk.tags).where(
+                    Risk.assessment_id.is_(None), Risk.ref.in_(missing)
+                )
+            )
+        )
+
+    ratings = []
+    for ref, tags, current, custom, *rating in rows:
+        if current and tags is None and ref in known:
+            tags = known[ref]
+        if custom or is_applicable(tuple(tags or ()), active):
+            ratings.append(_rating(ref, *rating))
+    return ratings
+
+
+def _rating(
+    ref: str,
+    likelihood: int | None,
+    impact: int | None,
+    excluded: bool,
+    exclusion_reason: str,
+    treatment: str | None,
+    owner: str,
+    rationale: str,
+    residual_likelihood: int | None,
+    residual_impact: int | None,
+    override_reason: str,
+) -> RiskRating:
+    return RiskRating(
+        ref,
+        likelihood,  # type: ignore[arg-type]
+        impact,  # type: ignore[arg-type]
+        excluded,
+        exclusion_reason,
+        treatment,
+        owner,
+        rationale,
+        (residual_likelihood, residual_impact) if residual_likelihood and residual_impact else None,
+        override_reason,
+    )
 
 
 def _retired_in_use(session: Session, assessment_id: int) -> tuple[list[Control], list[Risk]]:
@@ -271,33 +331,42 @@ def _retired_in_use(session: Session, assessment_id: int) -> tuple[list[Control]
     return list(controls), list(risks)
 
 
-def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentData:
+def to_assessment_data(
+    session: Session, assessment: Assessment, library: dom.Library | None = None
+) -> AssessmentData:
     """Return the domain view of an assessment: scope, ratings, choices, custom content.
 
     Only the columns the domain needs are read (no library row is loaded whole):
     at 5,000 selected controls, loading each selection's full `Control` row
-    took most of the coverage page's time.
+    took most of the coverage page's time. With `library` (the cached library)
+    the current library risks' tags are taken from it instead of decoded again.
     """
+    if session.autoflush:  # the Core reads below do not flush pending changes themselves
+        session.flush()
     org = session.get(Organization, assessment.organization_id)
     framework = session.scalar(
         sa.select(Framework.slug).where(Framework.id == assessment.framework_id)
     )
-    choices = session.execute(
-        sa.select(
-            Control.ref,
-            SelectedControl.statement,
-            SelectedControl.statement_base,
-            SelectedControl.owner,
-            SelectedControl.frequency,
-            SelectedControl.status,
-            SelectedControl.na_reason,
+    choices = (
+        session.connection()
+        .execute(  # Core rows, as above
+            sa.select(
+                Control.ref,  # in ControlChoice's field order
+                sa.func.coalesce(SelectedControl.statement, ""),
+                sa.func.coalesce(SelectedControl.statement_base, ""),
+                SelectedControl.owner,
+                SelectedControl.frequency,
+                SelectedControl.status,
+                SelectedControl.na_reason,
+            )
+            .select_from(SelectedControl)
+            .join(Control, Control.id == SelectedControl.control_id)
+            .where(SelectedControl.assessment_id == assessment.id)
+            .order_by(SelectedControl.id)
         )
-        .select_from(SelectedControl)
-        .join(Control, Control.id == SelectedControl.control_id)
-        .where(SelectedControl.assessment_id == assessment.id)
-        .order_by(SelectedControl.id)
-    ).all()
-    ratings = _rating_rows(session, assessment)
+        .all()
+    )
+    ratings = _ratings(session, assessment, library)
     custom = _custom_content(session, assessment.id)
     _add_retired(session, custom, *_retired_in_use(session, assessment.id))
     systems = inventory_repo.entries(session, assessment.organization_id)
@@ -319,37 +388,8 @@ def to_assessment_data(session: Session, assessment: Assessment) -> AssessmentDa
             appetite=assessment.risk_appetite,
         ),
         profile=dict(assessment.profile or {}),
-        risks=[
-            RiskRating(
-                ref=r.ref,
-                likelihood=r.likelihood,
-                impact=r.impact,
-                excluded=r.excluded,
-                exclusion_reason=r.exclusion_reason,
-                treatment=r.treatment,
-                owner=r.owner,
-                rationale=r.rationale,
-                residual_override=(
-                    (r.residual_likelihood_override, r.residual_impact_override)
-                    if r.residual_likelihood_override and r.residual_impact_override
-                    else None
-                ),
-                override_reason=r.override_reason,
-            )
-            for r in ratings
-        ],
-        controls=[
-            ControlChoice(
-                ref=c.ref,
-                statement=c.statement or "",
-                statement_base=c.statement_base or "",
-                owner=c.owner,
-                frequency=c.frequency,
-                status=c.status,
-                na_reason=c.na_reason,
-            )
-            for c in choices
-        ],
+        risks=ratings,
+        controls=[ControlChoice(*c) for c in choices],
         custom=custom,
         settings=settings,
         systems=in_scope_names(systems),

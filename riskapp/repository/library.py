@@ -469,6 +469,18 @@ def _current(model: Any) -> sa.Select:
 
 _CACHE: dict[str, tuple[tuple[int, object], dom.Library]] = {}
 _SHARED: dict[str, Path] = {}  # "folder" → where built libraries are shared between processes
+_FREEZE: dict[str, bool] = {"on": False}
+
+
+def freeze_new_libraries(on: bool) -> None:
+    """Have each library read from now on frozen out of the collector's full passes.
+
+    A server worker's library lives as long as the worker: once frozen
+    (`gc.freeze`), a full collection no longer walks its objects (145 ms each
+    at 5,000 controls). An earlier library, once dropped, is still freed: its
+    objects hold no reference cycles. Only server workers turn this on.
+    """
+    _FREEZE["on"] = on
 
 
 def share_built_libraries(folder: Path | None) -> None:
@@ -562,4 +574,7 @@ def cached_library(session: Session) -> dom.Library:
                 _write_shared(url, key, library)
         hit = (key, library)
         _CACHE[url] = hit
+        if _FREEZE["on"]:
+            gc.collect()
+            gc.freeze()
     return hit[1]

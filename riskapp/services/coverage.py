@@ -13,7 +13,7 @@ from typing import Any
 from ..domain.assessment.exclusions import CriterionExclusion
 from ..domain.assessment.model import NOT_APPLICABLE, AssessmentData
 from ..domain.coverage.closing import closing_set, needs_new_control, primary_closers
-from ..domain.coverage.columns import column_controls
+from ..domain.coverage.columns import ColumnControl, column_controls
 from ..domain.coverage.report import COVERAGE_STATUSES, Coverage, Totals, compute_coverage
 from ..domain.library.model import Library
 from ..extensions import db
@@ -21,8 +21,10 @@ from ..models import Assessment
 from ..repository import library as library_repo
 from ..repository.assessments import get_assessment, to_assessment_data
 from . import carveouts
+from .closing_cache import cached_closing_set
 
 Link = Callable[[str], str]
+GROUP_ABOVE = 300  # selected controls beyond which the heatmap's columns are domains
 
 
 def _no_link(_ref: str) -> str:
@@ -32,7 +34,7 @@ def _no_link(_ref: str) -> str:
 def load(row: Assessment) -> tuple[Library, AssessmentData, Coverage]:
     """Return the library, the assessment's data and its coverage."""
     library = library_repo.cached_library(db.session)
-    data = to_assessment_data(db.session, row)
+    data = to_assessment_data(db.session, row, library)
     return library, data, compute_coverage(library, data)
 
 
@@ -48,19 +50,27 @@ def coverage_page(
     criterion_link: Link = _no_link,
     control_link: Link = _no_link,
     card_link: Link = _no_link,
+    domain: str | None = None,
+    domain_link: Link = _no_link,
 ) -> dict[str, Any]:
     """Return what the coverage page shows: totals, heatmap columns, gaps and the closing set.
 
     `criterion_link` and `control_link` give the library pages of a criterion
     and a control; `card_link` gives a selected control's card in the
-    assessment (where a heatmap cell click leads).
+    assessment (where a heatmap cell click leads). Above `GROUP_ABOVE`
+    selected controls the heatmap's columns are their domains (`domains`,
+    each with `domain_link(key)`, where a cell click leads); `domain` picks
+    one domain whose controls become the columns instead.
     """
     library, data, coverage = load(row)
-    columns = column_controls(library, data, control_link)
-    closing = closing_set(library, data, coverage, include_risks=include_risks)
+    every = column_controls(library, data, control_link)
+    grid = heatmap_columns(every, domain, domain_link)
+    columns = grid["columns"]
+    closing = cached_closing_set(library, data, coverage, include_risks=include_risks)
     # a target's candidates come ranked; other partials list every unselected primary
     ranked = {t.ref: t.candidates for t in closing.targets if t.kind == "criterion"}
     closers = primary_closers(library, data)
+    vendors = carveouts.carve_out_vendors(row.organization_id)
     known = {**library.controls, **{c.ref: c for c in data.custom.controls}}
     titles = series_titles(library, data.scope.framework)
     return {
@@ -69,7 +79,12 @@ def coverage_page(
         "series_titles": titles,
         "columns": columns,  # the figures are built by the view (figures.coverage_heatmap)
         "criterion_links": [criterion_link(c.ref) for c in coverage.criteria],
-        "cell_links": [card_link(c.ref) for c in columns],
+        "cell_links": (
+            [link for _key, link in grid["domains"]]
+            if grid["grouped"]
+            else [card_link(c.ref) for c in columns]
+        ),
+        **grid,
         "gaps": [
             {
                 "item": item,
@@ -87,13 +102,38 @@ def coverage_page(
         "framework": data.scope.framework,
         "retired": retired_selections(data),
         "set_aside": coverage.set_aside,
-        "carve_out_vendors": carveouts.carve_out_vendors(row.organization_id),
-        "office": carveouts.office_suggestion(
-            data, library, carveouts.carve_out_vendors(row.organization_id)
-        ),
+        "carve_out_vendors": vendors,
+        "office": carveouts.office_suggestion(data, library, vendors),
         "monitoring": carveouts.monitoring_to_select(data, library),
         "open_criteria": [c for c in coverage.criteria if c.exclusion is None],
     }
+
+
+def heatmap_columns(
+    every: list[ColumnControl], domain: str | None, domain_link: Link
+) -> dict[str, Any]:
+    """Return the heatmap's columns: every selected control, one domain's, or the domains.
+
+    `domains` lists (key, link) for each domain with a selected control, in
+    column order; `grouped` says the columns are those domains; `domain` is
+    the domain drilled into (None when none).
+    """
+    counts: dict[str, int] = {}
+    for c in every:
+        counts[c.domain] = counts.get(c.domain, 0) + 1
+    domains = [(key, domain_link(key)) for key in counts]
+    found: dict[str, Any] = {
+        "domains": domains,
+        "domain_counts": counts,
+        "domain": None,
+        "grouped": False,
+        "columns": every,
+    }
+    if domain in counts:
+        found.update(domain=domain, columns=[c for c in every if c.domain == domain])
+    elif len(every) > GROUP_ABOVE:
+        found["grouped"] = True
+    return found
 
 
 def retired_selections(data: AssessmentData) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -185,22 +186,37 @@ def quality(assessment_id: int) -> ResponseReturnValue:
     return _render("quality", assessment_id)
 
 
+def _url_prefix(endpoint: str, **values: object) -> str:
+    """Return the URL of `endpoint` up to its final `ref` part (to append a quoted ref)."""
+    return url_for(endpoint, **values, ref="ref")[: -len("ref")]
+
+
 def _coverage_page(
     assessment_id: int, include_risks: bool, status: int = 200, **context: object
 ) -> ResponseReturnValue:
     def build(row: Assessment) -> dict[str, Any]:
         slug = row.framework.slug
+        # one url_for per kind of link, not per column: 5,000 calls were a tenth of the page
+        criteria = _url_prefix("library.criterion", slug=slug)
+        controls = _url_prefix("library.control")
+        cards = url_for("wizard.controls", assessment_id=row.id)
         page = coverage_service.coverage_page(
             row,
             include_risks=include_risks,
-            criterion_link=lambda ref: url_for("library.criterion", slug=slug, ref=ref),
-            control_link=lambda ref: url_for("library.control", ref=ref),
-            card_link=lambda ref: url_for(
-                "wizard.controls", assessment_id=row.id, edit=ref, _anchor=f"c-{ref}"
+            criterion_link=lambda ref: criteria + quote(ref, safe=""),
+            control_link=lambda ref: controls + quote(ref, safe=""),
+            card_link=lambda ref: f"{cards}?edit={quote(ref, safe='')}#c-{ref}",
+            domain=request.args.get("domain"),
+            domain_link=lambda key: url_for(
+                "wizard.coverage", assessment_id=row.id, domain=key, _anchor="heatmap-heading"
             ),
         )
         figures = coverage_page_figures(
-            page["coverage"], page["columns"], page["criterion_links"], page["series_titles"]
+            page["coverage"],
+            page["columns"],
+            page["criterion_links"],
+            page["series_titles"],
+            page["domains"] if page["grouped"] else None,
         )
         return {**page, **figures, "columns": len(page["columns"])}
 

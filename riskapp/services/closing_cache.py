@@ -1,0 +1,72 @@
+"""The closing set, solved once per assessment state and reused until that state changes.
+
+Solving the closing set is the costly part of the coverage page. Its answer
+depends only on the library and on the assessment's state: the selected
+controls and their statuses, the scope, the ratings, the criteria set aside,
+the custom content, and whether risks are included. The cache's key is a hash
+of all of these, taken from the very data the page computes with, so any
+change (a selection, a status, the scope, a set-aside, a new library
+release, …) gives a new key and a fresh solve; nothing has to remember to
+invalidate it. The library is matched by identity too: the cached library is
+replaced by a new object whenever a library release is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from ..domain.assessment.model import AssessmentData
+from ..domain.coverage.closing import ClosingSet, closing_set
+from ..domain.coverage.report import Coverage
+from ..domain.library.model import Library
+
+LIMIT = 64  # states kept per process, the least recently used dropped first
+
+_ENTRIES: OrderedDict[str, tuple[Library, ClosingSet]] = OrderedDict()
+_LOCK = threading.Lock()
+STATS = {"solved": 0, "reused": 0}
+
+
+def state_key(library: Library, data: AssessmentData, include_risks: bool) -> str:
+    """Return the hash of everything the closing set is computed from."""
+    state = (
+        library.meta.name,
+        library.meta.version,
+        data.id,
+        data.scope,
+        [(c.ref, c.status) for c in data.controls],
+        data.risks,
+        data.exclusions,
+        data.custom,
+        include_risks,
+    )
+    return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def cached_closing_set(
+    library: Library, data: AssessmentData, coverage: Coverage, *, include_risks: bool = False
+) -> ClosingSet:
+    """Return the closing set of this state, solving it only when the state is new."""
+    key = state_key(library, data, include_risks)
+    with _LOCK:
+        hit = _ENTRIES.get(key)
+        if hit is not None and hit[0] is library:
+            _ENTRIES.move_to_end(key)
+            STATS["reused"] += 1
+            return hit[1]
+    found = closing_set(library, data, coverage, include_risks=include_risks)
+    with _LOCK:
+        _ENTRIES[key] = (library, found)
+        _ENTRIES.move_to_end(key)
+        while len(_ENTRIES) > LIMIT:
+            _ENTRIES.popitem(last=False)
+        STATS["solved"] += 1
+    return found
+
+
+def clear() -> None:
+    """Forget every cached closing set (tests)."""
+    with _LOCK:
+        _ENTRIES.clear()
