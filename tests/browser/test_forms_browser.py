@@ -65,6 +65,10 @@ def test_a_failed_custom_risk_keeps_every_rating_and_the_banner_leads_to_the_fie
         # submit "Add a risk of your own" empty
         page.click("form[action$='/risks/custom'] button[type=submit]")
         page.wait_for_selector("#error-summary")
+        page.wait_for_load_state("load")  # the page's deferred scripts have run
+        page.wait_for_function(
+            "document.activeElement && document.activeElement.id === 'error-summary'"
+        )
         assert _ratings(page) == typed  # every rating as typed, nothing reset or "None"
         banner = page.locator("#error-summary")
         assert banner.is_visible() and _focused_id(page) == "error-summary"
@@ -82,6 +86,7 @@ def test_a_failed_custom_risk_keeps_every_rating_and_the_banner_leads_to_the_fie
         typed = _ratings(page)
         page.click("text=Save ratings and continue")
         page.wait_for_selector("#error-summary a[data-focus^=xr-]")
+        page.wait_for_load_state("load")
         assert _ratings(page) == typed
         link = page.locator("#error-summary a[data-focus^=xr-]")
         target = link.get_attribute("data-focus")
@@ -96,6 +101,7 @@ def test_a_failed_custom_risk_keeps_every_rating_and_the_banner_leads_to_the_fie
         page.fill("#cr-consequence", "Days without the build farm")
         page.click("form[action$='/risks/custom'] button[type=submit]")
         page.wait_for_selector("#unsaved-kept")
+        page.wait_for_load_state("load")
         assert "Custom risk" in page.locator(".flashes").inner_text()
         now = _ratings(page)
         assert {name: now[name] for name in typed} == typed
