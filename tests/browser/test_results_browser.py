@@ -48,7 +48,7 @@ def test_record_a_deviation_then_read_the_register_and_the_chart(
         page.fill("input[name=email]", "walk@example.com")
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{server.url}/**")
+        page.wait_for_url(lambda url: not url.endswith("/sign-in"))
 
         page.goto(f"{server.url}/assessments/{assessment_id}/period/testing")
         page.click("#testing-CTL-02 a")
@@ -59,7 +59,7 @@ def test_record_a_deviation_then_read_the_register_and_the_chart(
         page.fill("#internal-found_on", "2026-03-10")
         page.fill("#internal-cause", "reviewer on leave")
         page.click("text=Record the internal result")
-        page.wait_for_selector("#item-\\#2")
+        page.wait_for_selector("#items >> text=February review missing its sign-off")
         assert "February review missing its sign-off" in page.inner_text("#items")
 
         page.click("nav.steps >> text=Deviations")
