@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager
 
 from ..domain.assessment.applicability import active_tags, is_applicable
 from ..domain.assessment.model import (
@@ -46,50 +46,147 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
     return row
 
 
-def _custom_content(session: Session, assessment_id: int) -> CustomContent:
-    """Return the assessment's own risks, controls and edges (edges read column by column)."""
-    custom = CustomContent()
-    for r in session.scalars(sa.select(Risk).where(Risk.assessment_id == assessment_id)):
-        custom.risks.append(_domain_risk(r))
-    for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
-        custom.controls.append(_domain_control(c))
-    for e in session.execute(
-        sa.select(Control.ref, Framework.slug, Criterion.ref, ControlCriterion.strength)
+def _own_and_retired_rows(
+    session: Session, assessment_id: int
+) -> tuple[list[Risk], list[Control], list[Control], list[Risk]]:
+    """Return the assessment's own risks and controls, and the retired library controls it
+    selects and risks it rates: one query per table, split here by whose row it is."""
+    retired_selected = (
+        sa.select(SelectedControl.id)
+        .where(
+            SelectedControl.assessment_id == assessment_id,
+            SelectedControl.control_id == Control.id,
+        )
+        .exists()
+    )
+    controls = session.scalars(
+        sa.select(Control)
+        .where(
+            (Control.assessment_id == assessment_id)
+            | (Control.assessment_id.is_(None) & Control.retired & retired_selected)
+        )
+        .order_by(Control.id)
+    ).all()
+    retired_rated = (
+        sa.select(AssessedRisk.id)
+        .where(AssessedRisk.assessment_id == assessment_id, AssessedRisk.risk_id == Risk.id)
+        .exists()
+    )
+    risks = session.scalars(
+        sa.select(Risk)
+        .where(
+            (Risk.assessment_id == assessment_id)
+            | (Risk.assessment_id.is_(None) & Risk.retired & retired_rated)
+        )
+        .order_by(Risk.id)
+    ).all()
+    return (
+        [r for r in risks if r.assessment_id is not None],
+        [c for c in controls if c.assessment_id is not None],
+        [c for c in controls if c.assessment_id is None],
+        [r for r in risks if r.assessment_id is None],
+    )
+
+
+_NO_TEXT = sa.cast(sa.null(), sa.String)
+_NO_NUMBER = sa.cast(sa.null(), sa.Integer)
+
+
+def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -> None:
+    """Add the assessment's own edges to `custom`, all four kinds in one query (by kind, then
+    in the order they were added), read column by column."""
+    satisfies = (
+        sa.select(
+            sa.literal_column("0", sa.Integer).label("kind"),
+            ControlCriterion.id.label("row"),
+            Control.ref.label("control"),
+            Framework.slug.label("a"),
+            Criterion.ref.label("b"),
+            ControlCriterion.strength.label("c"),
+            _NO_NUMBER.label("x"),
+            _NO_NUMBER.label("y"),
+        )
         .select_from(ControlCriterion)
         .join(Control, Control.id == ControlCriterion.control_id)
         .join(Criterion, Criterion.id == ControlCriterion.criterion_id)
         .join(Framework, Framework.id == Criterion.framework_id)
         .where(ControlCriterion.assessment_id == assessment_id)
-        .order_by(ControlCriterion.id)
-    ):
-        custom.satisfies.append(dom.Satisfies(*e))
-    for m in session.execute(
-        sa.select(Control.ref, Risk.ref, ControlRisk.likelihood_effect, ControlRisk.impact_effect)
+    )
+    mitigates = (
+        sa.select(
+            sa.literal_column("1", sa.Integer),
+            ControlRisk.id,
+            Control.ref,
+            Risk.ref,
+            _NO_TEXT,
+            _NO_TEXT,
+            ControlRisk.likelihood_effect,
+            ControlRisk.impact_effect,
+        )
         .select_from(ControlRisk)
         .join(Control, Control.id == ControlRisk.control_id)
         .join(Risk, Risk.id == ControlRisk.risk_id)
         .where(ControlRisk.assessment_id == assessment_id)
-        .order_by(ControlRisk.id)
-    ):
-        custom.mitigates.append(dom.Mitigates(*m))
-    for ev in session.execute(
-        sa.select(Control.ref, EvidenceType.ref)
+    )
+    evidenced = (
+        sa.select(
+            sa.literal_column("2", sa.Integer),
+            ControlEvidence.id,
+            Control.ref,
+            EvidenceType.ref,
+            _NO_TEXT,
+            _NO_TEXT,
+            _NO_NUMBER,
+            _NO_NUMBER,
+        )
         .select_from(ControlEvidence)
         .join(Control, Control.id == ControlEvidence.control_id)
         .join(EvidenceType, EvidenceType.id == ControlEvidence.evidence_type_id)
         .where(ControlEvidence.assessment_id == assessment_id)
-        .order_by(ControlEvidence.id)
-    ):
-        custom.evidenced_by.append(dom.EvidencedBy(*ev))
-    for doc in session.execute(
-        sa.select(Control.ref, PolicyTemplate.ref, ControlPolicy.is_primary)
+    )
+    documented = (
+        sa.select(
+            sa.literal_column("3", sa.Integer),
+            ControlPolicy.id,
+            Control.ref,
+            PolicyTemplate.ref,
+            _NO_TEXT,
+            _NO_TEXT,
+            sa.case(
+                (ControlPolicy.is_primary, sa.literal_column("1")), else_=sa.literal_column("0")
+            ),
+            _NO_NUMBER,
+        )
         .select_from(ControlPolicy)
         .join(Control, Control.id == ControlPolicy.control_id)
         .join(PolicyTemplate, PolicyTemplate.id == ControlPolicy.policy_id)
         .where(ControlPolicy.assessment_id == assessment_id)
-        .order_by(ControlPolicy.id)
+    )
+    edges = sa.union_all(satisfies, mitigates, evidenced, documented).subquery()
+    for kind, _, control, a, b, c, x, y in session.execute(
+        sa.select(edges).order_by(edges.c.kind, edges.c.row)
     ):
-        custom.documented_in.append(dom.DocumentedIn(*doc))
+        if kind == 0:
+            custom.satisfies.append(dom.Satisfies(control, a, b, c))
+        elif kind == 1:
+            custom.mitigates.append(dom.Mitigates(control, a, x, y))
+        elif kind == 2:
+            custom.evidenced_by.append(dom.EvidencedBy(control, a))
+        else:
+            custom.documented_in.append(dom.DocumentedIn(control, a, bool(x)))
+
+
+def _custom_content(session: Session, assessment_id: int) -> CustomContent:
+    """Return the assessment's own risks, controls and edges, and the retired library controls
+    and risks it still uses (three queries in all, whatever the number of rows)."""
+    own_risks, own_controls, retired_controls, retired_risks = _own_and_retired_rows(
+        session, assessment_id
+    )
+    custom = CustomContent()
+    custom.risks.extend(_domain_risk(r) for r in own_risks)
+    custom.controls.extend(_domain_control(c) for c in own_controls)
+    _custom_edges(session, assessment_id, custom)
+    _add_retired(session, custom, retired_controls, retired_risks)
     return custom
 
 
@@ -198,7 +295,7 @@ def applicable_ratings(session: Session, assessment: Assessment) -> list[Assesse
         sa.select(AssessedRisk)
         .join(Risk, Risk.id == AssessedRisk.risk_id)
         .where(AssessedRisk.assessment_id == assessment.id)
-        .options(selectinload(AssessedRisk.risk))
+        .options(contains_eager(AssessedRisk.risk))  # the joined risk, no second query
         .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
     )
     return [
@@ -308,29 +405,6 @@ def _rating(
     )
 
 
-def _retired_in_use(session: Session, assessment_id: int) -> tuple[list[Control], list[Risk]]:
-    """Return the retired library controls the assessment selects and risks it rates."""
-    controls = session.scalars(
-        sa.select(Control)
-        .join(SelectedControl, SelectedControl.control_id == Control.id)
-        .where(
-            SelectedControl.assessment_id == assessment_id,
-            Control.assessment_id.is_(None),
-            Control.retired,
-        )
-    ).all()
-    risks = session.scalars(
-        sa.select(Risk)
-        .join(AssessedRisk, AssessedRisk.risk_id == Risk.id)
-        .where(
-            AssessedRisk.assessment_id == assessment_id,
-            Risk.assessment_id.is_(None),
-            Risk.retired,
-        )
-    ).all()
-    return list(controls), list(risks)
-
-
 def to_assessment_data(
     session: Session, assessment: Assessment, library: dom.Library | None = None
 ) -> AssessmentData:
@@ -344,9 +418,7 @@ def to_assessment_data(
     if session.autoflush:  # the Core reads below do not flush pending changes themselves
         session.flush()
     org = session.get(Organization, assessment.organization_id)
-    framework = session.scalar(
-        sa.select(Framework.slug).where(Framework.id == assessment.framework_id)
-    )
+    framework = assessment.framework.slug  # loaded once per session; the pages use it too
     choices = (
         session.connection()
         .execute(  # Core rows, as above
@@ -368,7 +440,6 @@ def to_assessment_data(
     )
     ratings = _ratings(session, assessment, library)
     custom = _custom_content(session, assessment.id)
-    _add_retired(session, custom, *_retired_in_use(session, assessment.id))
     systems = inventory_repo.entries(session, assessment.organization_id)
     settings = {
         k: str(v) for k, v in ((org.settings if org else None) or {}).items() if isinstance(v, str)
