@@ -29,41 +29,47 @@ from ..models import (
     SelectedControl,
 )
 
+# The statements are built once (building them took longer than running them); the
+# assessment's id is bound at each execution.
+_ID: sa.BindParameter[int] = sa.bindparam("assessment_id", type_=sa.Integer)
+_OWN_AND_RETIRED_CONTROLS = (
+    sa.select(Control)
+    .where(
+        (Control.assessment_id == _ID)
+        | (
+            Control.assessment_id.is_(None)
+            & Control.retired
+            & sa.select(SelectedControl.id)
+            .where(SelectedControl.assessment_id == _ID, SelectedControl.control_id == Control.id)
+            .exists()
+        )
+    )
+    .order_by(Control.id)
+)
+_OWN_AND_RETIRED_RISKS = (
+    sa.select(Risk)
+    .where(
+        (Risk.assessment_id == _ID)
+        | (
+            Risk.assessment_id.is_(None)
+            & Risk.retired
+            & sa.select(AssessedRisk.id)
+            .where(AssessedRisk.assessment_id == _ID, AssessedRisk.risk_id == Risk.id)
+            .exists()
+        )
+    )
+    .order_by(Risk.id)
+)
+
 
 def _own_and_retired_rows(
     session: Session, assessment_id: int
 ) -> tuple[list[Risk], list[Control], list[Control], list[Risk]]:
     """Return the assessment's own risks and controls, and the retired library controls it
     selects and risks it rates: one query per table, split here by whose row it is."""
-    retired_selected = (
-        sa.select(SelectedControl.id)
-        .where(
-            SelectedControl.assessment_id == assessment_id,
-            SelectedControl.control_id == Control.id,
-        )
-        .exists()
-    )
-    controls = session.scalars(
-        sa.select(Control)
-        .where(
-            (Control.assessment_id == assessment_id)
-            | (Control.assessment_id.is_(None) & Control.retired & retired_selected)
-        )
-        .order_by(Control.id)
-    ).all()
-    retired_rated = (
-        sa.select(AssessedRisk.id)
-        .where(AssessedRisk.assessment_id == assessment_id, AssessedRisk.risk_id == Risk.id)
-        .exists()
-    )
-    risks = session.scalars(
-        sa.select(Risk)
-        .where(
-            (Risk.assessment_id == assessment_id)
-            | (Risk.assessment_id.is_(None) & Risk.retired & retired_rated)
-        )
-        .order_by(Risk.id)
-    ).all()
+    bound = {"assessment_id": assessment_id}
+    controls = session.scalars(_OWN_AND_RETIRED_CONTROLS, bound).all()
+    risks = session.scalars(_OWN_AND_RETIRED_RISKS, bound).all()
     return (
         [r for r in risks if r.assessment_id is not None],
         [c for c in controls if c.assessment_id is not None],
@@ -72,13 +78,10 @@ def _own_and_retired_rows(
     )
 
 
-_NO_TEXT = sa.cast(sa.null(), sa.String)
-_NO_NUMBER = sa.cast(sa.null(), sa.Integer)
-
-
-def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -> None:
-    """Add the assessment's own edges to `custom`, all four kinds in one query (by kind, then
-    in the order they were added), read column by column."""
+def _edges_statement() -> sa.Select[Any]:
+    """Return the four kinds of own edges as one UNION ALL, by kind then in the order added."""
+    no_text = sa.cast(sa.null(), sa.String)
+    no_number = sa.cast(sa.null(), sa.Integer)
     satisfies = (
         sa.select(
             sa.literal_column("0", sa.Integer).label("kind"),
@@ -87,14 +90,14 @@ def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -
             Framework.slug.label("a"),
             Criterion.ref.label("b"),
             ControlCriterion.strength.label("c"),
-            _NO_NUMBER.label("x"),
-            _NO_NUMBER.label("y"),
+            no_number.label("x"),
+            no_number.label("y"),
         )
         .select_from(ControlCriterion)
         .join(Control, Control.id == ControlCriterion.control_id)
         .join(Criterion, Criterion.id == ControlCriterion.criterion_id)
         .join(Framework, Framework.id == Criterion.framework_id)
-        .where(ControlCriterion.assessment_id == assessment_id)
+        .where(ControlCriterion.assessment_id == _ID)
     )
     mitigates = (
         sa.select(
@@ -102,15 +105,15 @@ def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -
             ControlRisk.id,
             Control.ref,
             Risk.ref,
-            _NO_TEXT,
-            _NO_TEXT,
+            no_text,
+            no_text,
             ControlRisk.likelihood_effect,
             ControlRisk.impact_effect,
         )
         .select_from(ControlRisk)
         .join(Control, Control.id == ControlRisk.control_id)
         .join(Risk, Risk.id == ControlRisk.risk_id)
-        .where(ControlRisk.assessment_id == assessment_id)
+        .where(ControlRisk.assessment_id == _ID)
     )
     evidenced = (
         sa.select(
@@ -118,15 +121,15 @@ def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -
             ControlEvidence.id,
             Control.ref,
             EvidenceType.ref,
-            _NO_TEXT,
-            _NO_TEXT,
-            _NO_NUMBER,
-            _NO_NUMBER,
+            no_text,
+            no_text,
+            no_number,
+            no_number,
         )
         .select_from(ControlEvidence)
         .join(Control, Control.id == ControlEvidence.control_id)
         .join(EvidenceType, EvidenceType.id == ControlEvidence.evidence_type_id)
-        .where(ControlEvidence.assessment_id == assessment_id)
+        .where(ControlEvidence.assessment_id == _ID)
     )
     documented = (
         sa.select(
@@ -134,22 +137,30 @@ def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -
             ControlPolicy.id,
             Control.ref,
             PolicyTemplate.ref,
-            _NO_TEXT,
-            _NO_TEXT,
+            no_text,
+            no_text,
             sa.case(
                 (ControlPolicy.is_primary, sa.literal_column("1")), else_=sa.literal_column("0")
             ),
-            _NO_NUMBER,
+            no_number,
         )
         .select_from(ControlPolicy)
         .join(Control, Control.id == ControlPolicy.control_id)
         .join(PolicyTemplate, PolicyTemplate.id == ControlPolicy.policy_id)
-        .where(ControlPolicy.assessment_id == assessment_id)
+        .where(ControlPolicy.assessment_id == _ID)
     )
     edges = sa.union_all(satisfies, mitigates, evidenced, documented).subquery()
-    for kind, _, control, a, b, c, x, y in session.execute(
-        sa.select(edges).order_by(edges.c.kind, edges.c.row)
-    ):
+    return sa.select(edges).order_by(edges.c.kind, edges.c.row)
+
+
+_EDGES = _edges_statement()
+
+
+def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -> None:
+    """Add the assessment's own edges to `custom`, all four kinds in one query, read as
+    plain rows (Core: no ORM work per row)."""
+    rows = session.connection().execute(_EDGES, {"assessment_id": assessment_id})
+    for kind, _, control, a, b, c, x, y in rows:
         if kind == 0:
             custom.satisfies.append(dom.Satisfies(control, a, b, c))
         elif kind == 1:
