@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, contains_eager
 
@@ -70,6 +72,39 @@ def scope_of(assessment: Assessment) -> Scope:
     )
 
 
+def _ratings_statement(cached_tags: bool) -> sa.Select[Any]:
+    """Return the ratings query; with `cached_tags`, current library risks' tags are not read."""
+    in_library = sa.and_(Risk.assessment_id.is_(None), ~Risk.retired)
+    return (
+        sa.select(
+            Risk.ref,
+            sa.case((in_library, sa.null()), else_=Risk.tags).label("tags")
+            if cached_tags
+            else Risk.tags,
+            in_library.label("current"),
+            Risk.assessment_id.is_not(None).label("custom"),
+            AssessedRisk.likelihood,
+            AssessedRisk.impact,
+            AssessedRisk.excluded,
+            AssessedRisk.exclusion_reason,
+            AssessedRisk.treatment,
+            AssessedRisk.owner,
+            AssessedRisk.rationale,
+            AssessedRisk.residual_likelihood_override,
+            AssessedRisk.residual_impact_override,
+            AssessedRisk.override_reason,
+        )
+        .select_from(AssessedRisk)
+        .join(Risk, Risk.id == AssessedRisk.risk_id)
+        .where(AssessedRisk.assessment_id == sa.bindparam("assessment_id", type_=sa.Integer))
+        .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
+    )
+
+
+# built once per process (building took longer than running), by whether tags come cached
+_RATINGS = {cached: _ratings_statement(cached) for cached in (False, True)}
+
+
 def _ratings(
     session: Session, assessment: Assessment, library: dom.Library | None = None
 ) -> list[RiskRating]:
@@ -79,33 +114,10 @@ def _ratings(
     rather than decoded from each row again; custom and retired risks' tags are read.
     """
     active = active_tags(assessment.profile or {})
-    in_library = sa.and_(Risk.assessment_id.is_(None), ~Risk.retired)
-    read_tags = library is not None
     rows = (
         session.connection()
         .execute(  # Core rows: no ORM layer per row
-            sa.select(
-                Risk.ref,
-                sa.case((in_library, sa.null()), else_=Risk.tags).label("tags")
-                if read_tags
-                else Risk.tags,
-                in_library.label("current"),
-                Risk.assessment_id.is_not(None).label("custom"),
-                AssessedRisk.likelihood,
-                AssessedRisk.impact,
-                AssessedRisk.excluded,
-                AssessedRisk.exclusion_reason,
-                AssessedRisk.treatment,
-                AssessedRisk.owner,
-                AssessedRisk.rationale,
-                AssessedRisk.residual_likelihood_override,
-                AssessedRisk.residual_impact_override,
-                AssessedRisk.override_reason,
-            )
-            .select_from(AssessedRisk)
-            .join(Risk, Risk.id == AssessedRisk.risk_id)
-            .where(AssessedRisk.assessment_id == assessment.id)
-            .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
+            _RATINGS[library is not None], {"assessment_id": assessment.id}
         )
         .all()
     )
