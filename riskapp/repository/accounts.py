@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from ..domain.accounts.throttle import ThrottlePolicy, pause_after
 from ..models import Invitation, Membership, Organization, SignInFailure, SignInSession, User
@@ -40,6 +40,41 @@ def memberships_of(session: Session, user_id: int) -> list[Membership]:
     )
 
 
+_USER_ID: sa.BindParameter[int] = sa.bindparam("user_id", type_=sa.Integer)
+# built once: building it cost more than running it, on every request
+_SIGNED_IN_USER = (
+    sa.select(User, Membership)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .outerjoin(Organization, Organization.id == Membership.organization_id)
+    .options(contains_eager(Membership.organization))
+    .where(
+        User.id == _USER_ID,
+        sa.select(SignInSession.id)
+        .where(
+            SignInSession.user_id == _USER_ID,
+            SignInSession.token_hash == sa.bindparam("token_hash", type_=sa.String),
+        )
+        .exists(),
+    )
+    .order_by(sa.func.lower(Organization.name), Organization.id)
+)
+
+
+def signed_in_user(
+    session: Session, user_id: int, token_hash: str
+) -> tuple[User | None, list[Membership]]:
+    """Return the user whose sign-in session holds this token, with their memberships.
+
+    One query per request instead of four: the user, the open-session check and
+    the memberships with their organisations (by organisation name) come
+    together. No user when the session was ended (or never opened).
+    """
+    rows = session.execute(_SIGNED_IN_USER, {"user_id": user_id, "token_hash": token_hash}).all()
+    if not rows:
+        return None, []
+    return rows[0][0], [m for _, m in rows if m is not None]
+
+
 def membership(session: Session, user_id: int, organization_id: int) -> Membership | None:
     """Return the user's membership of the organisation, or None for a non-member."""
     return session.scalars(
@@ -53,7 +88,7 @@ def members(session: Session, organization_id: int) -> list[Membership]:
         session.scalars(
             owned_by(Membership, organization_id)
             .join(User, User.id == Membership.user_id)
-            .options(selectinload(Membership.user))
+            .options(contains_eager(Membership.user))  # one query, users from the join
             .order_by(User.email)
         )
     )
@@ -125,16 +160,6 @@ def add_sign_in_session(session: Session, user_id: int, token_hash: str) -> None
     """Record a new signed-in session of this user."""
     session.add(SignInSession(user_id=user_id, token_hash=token_hash))
     session.flush()
-
-
-def sign_in_session_open(session: Session, user_id: int, token_hash: str) -> bool:
-    """Answer whether this user's session with this token is still open."""
-    found = session.scalar(
-        sa.select(SignInSession.id).where(
-            SignInSession.user_id == user_id, SignInSession.token_hash == token_hash
-        )
-    )
-    return found is not None
 
 
 def end_sign_in_sessions(

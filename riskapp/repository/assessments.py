@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager
 
 from ..domain.assessment.applicability import active_tags, is_applicable
 from ..domain.assessment.model import (
     AssessmentData,
     ControlChoice,
-    CustomContent,
     RiskRating,
     Scope,
 )
@@ -22,20 +21,13 @@ from ..models import (
     AssessedRisk,
     Assessment,
     Control,
-    ControlCriterion,
-    ControlEvidence,
-    ControlPolicy,
-    ControlRisk,
-    Criterion,
-    EvidenceType,
-    Framework,
     Organization,
-    PolicyTemplate,
     Risk,
     SelectedControl,
 )
 from . import inventory as inventory_repo
 from . import vendors as vendors_repo
+from .custom_content import custom_content
 
 
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
@@ -44,147 +36,6 @@ def get_assessment(session: Session, assessment_id: int) -> Assessment:
     if row is None:
         raise NotFound("assessment", assessment_id)
     return row
-
-
-def _custom_content(session: Session, assessment_id: int) -> CustomContent:
-    """Return the assessment's own risks, controls and edges (edges read column by column)."""
-    custom = CustomContent()
-    for r in session.scalars(sa.select(Risk).where(Risk.assessment_id == assessment_id)):
-        custom.risks.append(_domain_risk(r))
-    for c in session.scalars(sa.select(Control).where(Control.assessment_id == assessment_id)):
-        custom.controls.append(_domain_control(c))
-    for e in session.execute(
-        sa.select(Control.ref, Framework.slug, Criterion.ref, ControlCriterion.strength)
-        .select_from(ControlCriterion)
-        .join(Control, Control.id == ControlCriterion.control_id)
-        .join(Criterion, Criterion.id == ControlCriterion.criterion_id)
-        .join(Framework, Framework.id == Criterion.framework_id)
-        .where(ControlCriterion.assessment_id == assessment_id)
-        .order_by(ControlCriterion.id)
-    ):
-        custom.satisfies.append(dom.Satisfies(*e))
-    for m in session.execute(
-        sa.select(Control.ref, Risk.ref, ControlRisk.likelihood_effect, ControlRisk.impact_effect)
-        .select_from(ControlRisk)
-        .join(Control, Control.id == ControlRisk.control_id)
-        .join(Risk, Risk.id == ControlRisk.risk_id)
-        .where(ControlRisk.assessment_id == assessment_id)
-        .order_by(ControlRisk.id)
-    ):
-        custom.mitigates.append(dom.Mitigates(*m))
-    for ev in session.execute(
-        sa.select(Control.ref, EvidenceType.ref)
-        .select_from(ControlEvidence)
-        .join(Control, Control.id == ControlEvidence.control_id)
-        .join(EvidenceType, EvidenceType.id == ControlEvidence.evidence_type_id)
-        .where(ControlEvidence.assessment_id == assessment_id)
-        .order_by(ControlEvidence.id)
-    ):
-        custom.evidenced_by.append(dom.EvidencedBy(*ev))
-    for doc in session.execute(
-        sa.select(Control.ref, PolicyTemplate.ref, ControlPolicy.is_primary)
-        .select_from(ControlPolicy)
-        .join(Control, Control.id == ControlPolicy.control_id)
-        .join(PolicyTemplate, PolicyTemplate.id == ControlPolicy.policy_id)
-        .where(ControlPolicy.assessment_id == assessment_id)
-        .order_by(ControlPolicy.id)
-    ):
-        custom.documented_in.append(dom.DocumentedIn(*doc))
-    return custom
-
-
-def _add_retired(
-    session: Session, custom: CustomContent, rows: list[Control], risks: list[Risk]
-) -> None:
-    """Add retired library controls and risks the assessment still uses to `custom`.
-
-    Each comes with its mappings as kept at retirement: a retired control's
-    edges, and the mitigations of a retired risk by current controls.
-    """
-    ids = [row.id for row in rows]
-    risk_ids = {row.id for row in risks}
-    for row in rows:
-        custom.controls.append(_domain_control(row))
-        custom.retired[row.ref] = dom.Retirement(tuple(row.successors or ()), row.retired_in)
-    for risk in risks:
-        custom.risks.append(_domain_risk(risk))
-        custom.retired_risks.add(risk.ref)
-    if risk_ids:
-        for e in session.scalars(
-            sa.select(ControlRisk)
-            .join(Control, Control.id == ControlRisk.control_id)
-            .where(
-                ControlRisk.assessment_id.is_(None),
-                ControlRisk.risk_id.in_(risk_ids),
-                ~Control.retired,
-            )
-            .order_by(ControlRisk.id)
-        ):
-            custom.mitigates.append(
-                dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
-            )
-    if not ids:
-        return
-
-    def edges(model: Any) -> list:
-        return list(
-            session.scalars(
-                sa.select(model)
-                .where(model.assessment_id.is_(None), model.control_id.in_(ids))
-                .order_by(model.id)
-            )
-        )
-
-    # a mapping to an entry the library has since retired too is left out
-    for e in edges(ControlCriterion):
-        if e.criterion.retired:
-            continue
-        custom.satisfies.append(
-            dom.Satisfies(e.control.ref, e.criterion.framework.slug, e.criterion.ref, e.strength)
-        )
-    for e in edges(ControlRisk):
-        if e.risk.retired and e.risk_id not in risk_ids:
-            continue
-        custom.mitigates.append(
-            dom.Mitigates(e.control.ref, e.risk.ref, e.likelihood_effect, e.impact_effect)
-        )
-    for e in edges(ControlEvidence):
-        if e.evidence_type.retired:
-            continue
-        custom.evidenced_by.append(dom.EvidencedBy(e.control.ref, e.evidence_type.ref))
-    for e in edges(ControlPolicy):
-        if e.policy.retired:
-            continue
-        custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
-
-
-def _domain_risk(r: Risk) -> dom.Risk:
-    return dom.Risk(
-        ref=r.ref,
-        title=r.title,
-        category=r.category,
-        threat=r.threat,
-        weakness=r.weakness,
-        consequence=r.consequence,
-        likelihood=r.likelihood,
-        likelihood_rationale=r.likelihood_rationale,
-        impact=r.impact,
-        impact_rationale=r.impact_rationale,
-        tags=tuple(r.tags),
-    )
-
-
-def _domain_control(c: Control) -> dom.Control:
-    return dom.Control(
-        ref=c.ref,
-        title=c.title,
-        statement=c.statement,
-        domain=c.domain,
-        type=c.type,
-        nature=c.nature,
-        frequency=c.frequency,
-        owner_role=c.owner_role,
-    )
 
 
 def applicable_ratings(session: Session, assessment: Assessment) -> list[AssessedRisk]:
@@ -198,7 +49,7 @@ def applicable_ratings(session: Session, assessment: Assessment) -> list[Assesse
         sa.select(AssessedRisk)
         .join(Risk, Risk.id == AssessedRisk.risk_id)
         .where(AssessedRisk.assessment_id == assessment.id)
-        .options(selectinload(AssessedRisk.risk))
+        .options(contains_eager(AssessedRisk.risk))  # the joined risk, no second query
         .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
     )
     return [
@@ -221,6 +72,39 @@ def scope_of(assessment: Assessment) -> Scope:
     )
 
 
+def _ratings_statement(cached_tags: bool) -> sa.Select[Any]:
+    """Return the ratings query; with `cached_tags`, current library risks' tags are not read."""
+    in_library = sa.and_(Risk.assessment_id.is_(None), ~Risk.retired)
+    return (
+        sa.select(
+            Risk.ref,
+            sa.case((in_library, sa.null()), else_=Risk.tags).label("tags")
+            if cached_tags
+            else Risk.tags,
+            in_library.label("current"),
+            Risk.assessment_id.is_not(None).label("custom"),
+            AssessedRisk.likelihood,
+            AssessedRisk.impact,
+            AssessedRisk.excluded,
+            AssessedRisk.exclusion_reason,
+            AssessedRisk.treatment,
+            AssessedRisk.owner,
+            AssessedRisk.rationale,
+            AssessedRisk.residual_likelihood_override,
+            AssessedRisk.residual_impact_override,
+            AssessedRisk.override_reason,
+        )
+        .select_from(AssessedRisk)
+        .join(Risk, Risk.id == AssessedRisk.risk_id)
+        .where(AssessedRisk.assessment_id == sa.bindparam("assessment_id", type_=sa.Integer))
+        .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
+    )
+
+
+# built once per process (building took longer than running), by whether tags come cached
+_RATINGS = {cached: _ratings_statement(cached) for cached in (False, True)}
+
+
 def _ratings(
     session: Session, assessment: Assessment, library: dom.Library | None = None
 ) -> list[RiskRating]:
@@ -230,33 +114,10 @@ def _ratings(
     rather than decoded from each row again; custom and retired risks' tags are read.
     """
     active = active_tags(assessment.profile or {})
-    in_library = sa.and_(Risk.assessment_id.is_(None), ~Risk.retired)
-    read_tags = library is not None
     rows = (
         session.connection()
         .execute(  # Core rows: no ORM layer per row
-            sa.select(
-                Risk.ref,
-                sa.case((in_library, sa.null()), else_=Risk.tags).label("tags")
-                if read_tags
-                else Risk.tags,
-                in_library.label("current"),
-                Risk.assessment_id.is_not(None).label("custom"),
-                AssessedRisk.likelihood,
-                AssessedRisk.impact,
-                AssessedRisk.excluded,
-                AssessedRisk.exclusion_reason,
-                AssessedRisk.treatment,
-                AssessedRisk.owner,
-                AssessedRisk.rationale,
-                AssessedRisk.residual_likelihood_override,
-                AssessedRisk.residual_impact_override,
-                AssessedRisk.override_reason,
-            )
-            .select_from(AssessedRisk)
-            .join(Risk, Risk.id == AssessedRisk.risk_id)
-            .where(AssessedRisk.assessment_id == assessment.id)
-            .order_by(Risk.assessment_id.is_not(None), Risk.position, AssessedRisk.id)
+            _RATINGS[library is not None], {"assessment_id": assessment.id}
         )
         .all()
     )
@@ -308,29 +169,6 @@ def _rating(
     )
 
 
-def _retired_in_use(session: Session, assessment_id: int) -> tuple[list[Control], list[Risk]]:
-    """Return the retired library controls the assessment selects and risks it rates."""
-    controls = session.scalars(
-        sa.select(Control)
-        .join(SelectedControl, SelectedControl.control_id == Control.id)
-        .where(
-            SelectedControl.assessment_id == assessment_id,
-            Control.assessment_id.is_(None),
-            Control.retired,
-        )
-    ).all()
-    risks = session.scalars(
-        sa.select(Risk)
-        .join(AssessedRisk, AssessedRisk.risk_id == Risk.id)
-        .where(
-            AssessedRisk.assessment_id == assessment_id,
-            Risk.assessment_id.is_(None),
-            Risk.retired,
-        )
-    ).all()
-    return list(controls), list(risks)
-
-
 def to_assessment_data(
     session: Session, assessment: Assessment, library: dom.Library | None = None
 ) -> AssessmentData:
@@ -344,9 +182,7 @@ def to_assessment_data(
     if session.autoflush:  # the Core reads below do not flush pending changes themselves
         session.flush()
     org = session.get(Organization, assessment.organization_id)
-    framework = session.scalar(
-        sa.select(Framework.slug).where(Framework.id == assessment.framework_id)
-    )
+    framework = assessment.framework.slug  # loaded once per session; the pages use it too
     choices = (
         session.connection()
         .execute(  # Core rows, as above
@@ -367,8 +203,7 @@ def to_assessment_data(
         .all()
     )
     ratings = _ratings(session, assessment, library)
-    custom = _custom_content(session, assessment.id)
-    _add_retired(session, custom, *_retired_in_use(session, assessment.id))
+    custom = custom_content(session, assessment.id)
     systems = inventory_repo.entries(session, assessment.organization_id)
     settings = {
         k: str(v) for k, v in ((org.settings if org else None) or {}).items() if isinstance(v, str)

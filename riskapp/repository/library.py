@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from ..domain.library import model as dom
 from ..models import (
@@ -309,6 +309,7 @@ def sync_library(
             )
         )
     session.flush()
+    session.info.pop(_IN_TRANSACTION, None)  # a new release: `cached_library` must look again
     return report
 
 
@@ -468,6 +469,9 @@ def _current(model: Any) -> sa.Select:
 
 
 _CACHE: dict[str, tuple[tuple[int, object], dom.Library]] = {}
+# the library `cached_library` returned in the session's current transaction, kept in
+# `session.info` beside that transaction: the release is not read again until it ends
+_IN_TRANSACTION = "riskapp.cached_library"
 _SHARED: dict[str, Path] = {}  # "folder" → where built libraries are shared between processes
 _FREEZE: dict[str, bool] = {"on": False}
 
@@ -549,22 +553,32 @@ def _write_shared(url: str, key: tuple[int, object], library: dom.Library) -> No
         return
 
 
+def _transaction(session: Session | scoped_session[Session]) -> object:
+    """Return the session's current transaction (web code passes the scoped session)."""
+    real = session() if isinstance(session, scoped_session) else session
+    return real.get_transaction()
+
+
 def cached_library(session: Session) -> dom.Library:
     """Return read_library's result, re-read only when a newer library release was loaded.
 
     Library rows change only through a load, which records a release, so the
     newest release id (and its time) keys the cache; each database URL has
     its own entry. A process without the entry takes it from the shared
-    folder (see `share_built_libraries`) before building it.
+    folder (see `share_built_libraries`) before building it. The release is
+    read once per transaction of the session: a page asking twice costs one query.
     """
+    url = str(session.get_bind().engine.url)
+    hit = _CACHE.get(url)
+    memo = session.info.get(_IN_TRANSACTION)
+    if memo is not None and memo[0] is _transaction(session) and hit and hit[1] is memo[1]:
+        return hit[1]  # the release was read in this transaction (this request) already
     latest = session.execute(
         sa.select(LibraryRelease.id, LibraryRelease.loaded_at)
         .order_by(LibraryRelease.id.desc())
         .limit(1)
     ).first()
     key = (latest[0], latest[1]) if latest else (0, None)
-    url = str(session.get_bind().engine.url)
-    hit = _CACHE.get(url)
     if hit is None or hit[0] != key:
         library = _read_shared(url, key) if latest else None
         if library is None:
@@ -577,4 +591,5 @@ def cached_library(session: Session) -> dom.Library:
         if _FREEZE["on"]:
             gc.collect()
             gc.freeze()
+    session.info[_IN_TRANSACTION] = (_transaction(session), hit[1])
     return hit[1]

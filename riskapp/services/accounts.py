@@ -122,15 +122,16 @@ def _refuse_if_paused(account: str, address: str, now: datetime) -> None:
         raise TooManyAttempts(minutes_left(until, now))
 
 
-def load_user(key: str) -> User | None:
-    """Return the active user a session names ("id.epoch"), or None when it is stale."""
+def signed_in(key: str, token: str | None) -> tuple[User | None, list[Membership]]:
+    """Return the active user a session names ("id.epoch") while the session holding `token`
+    is open, with their memberships by organisation name; (None, []) otherwise."""
     user_id, _, epoch = key.partition(".")
-    if not user_id.isdigit() or not epoch.isdigit():
-        return None
-    user = repo.user_by_id(db.session, int(user_id))
+    if not token or not user_id.isdigit() or not epoch.isdigit():
+        return None, []
+    user, mine = repo.signed_in_user(db.session, int(user_id), _token_hash(str(token)))
     if user is None or not user.is_active or user.session_epoch != int(epoch):
-        return None
-    return user
+        return None, []
+    return user, mine
 
 
 def _token_hash(token: str) -> str:
@@ -142,11 +143,6 @@ def open_session(user: User) -> str:
     token = secrets.token_urlsafe(32)
     repo.add_sign_in_session(db.session, user.id, _token_hash(token))
     return token
-
-
-def session_is_open(user_id: int, token: str | None) -> bool:
-    """Answer whether the session holding `token` was opened for this user and not ended."""
-    return bool(token) and repo.sign_in_session_open(db.session, user_id, _token_hash(str(token)))
 
 
 def end_session(token: str | None) -> None:

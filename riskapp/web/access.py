@@ -41,9 +41,9 @@ def signed_in_user() -> User:
 def memberships() -> list[Membership]:
     """Return the signed-in user's memberships, by organisation name (once per request)."""
     if "memberships" not in g:
-        g.memberships = (
-            account_service.memberships_of(current_user.id) if current_user.is_authenticated else []
-        )
+        signed_in = current_user.is_authenticated  # loading the user reads the memberships too
+        if "memberships" not in g:
+            g.memberships = account_service.memberships_of(current_user.id) if signed_in else []
     return cast(list[Membership], g.memberships)
 
 
@@ -182,9 +182,9 @@ SESSION_TOKEN_KEY = "sid"
 
 def _load_user(key: str) -> User | None:
     """Return the session's user while its sign-in session is open on the server."""
-    user = account_service.load_user(key)
-    if user is None or not account_service.session_is_open(user.id, session.get(SESSION_TOKEN_KEY)):
-        return None
+    user, mine = account_service.signed_in(key, session.get(SESSION_TOKEN_KEY))
+    if user is not None:
+        g.memberships = mine  # read with the user: `memberships()` needs no query of its own
     return user
 
 
