@@ -22,11 +22,6 @@ def user_by_email(session: Session, email: str) -> User | None:
     return session.scalars(sa.select(User).where(User.email == normalise_email(email))).first()
 
 
-def user_by_id(session: Session, user_id: int) -> User | None:
-    """Return the user with this id, or None."""
-    return session.get(User, user_id)
-
-
 def memberships_of(session: Session, user_id: int) -> list[Membership]:
     """Return a user's memberships, organisations loaded, by organisation name."""
     return list(
