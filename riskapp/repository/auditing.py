@@ -294,6 +294,13 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
         return f"{obj.item_id} ({obj.side}): {obj.outcome}"
     if isinstance(obj, ConclusionOverride):
         return f"{obj.conclusion} (rule: {obj.rule_conclusion})"
+    if isinstance(obj, Population | Sample | Evidence):
+        control = _named(conn, "control", Control, obj.control_id, known)
+        if isinstance(obj, Population):
+            return f"{control}: population of {obj.item_count} from {obj.source_system}".strip()
+        if isinstance(obj, Sample):
+            return f"{control}: sample of {obj.size} from {obj.population_size}"
+        return f"{control}: {obj.filename or obj.kind}"
     return ""
 
 

@@ -41,6 +41,8 @@ def test_an_import_records_items_source_and_fingerprint(period_world: PeriodWorl
     assert len(row.fingerprint) == 64
     assert db.session.scalar(sa.select(sa.func.count()).select_from(PopulationItem)) == 60
     assert [e.action for e in _kinds("population")] == ["create"]
+    summary = _kinds("population")[0].summary  # the audit trail names what was imported
+    assert summary.startswith("CTL-01 ") and summary.endswith(": population of 60 from BambooHR")
 
 
 def test_a_reimport_previews_the_diff_and_the_replace_is_audited(period_world: PeriodWorld) -> None:
@@ -110,6 +112,9 @@ def test_a_changed_item_draws_again_keeping_the_earlier_draw(period_world: Perio
     samples = db.session.scalars(sa.select(Sample).order_by(Sample.id)).all()
     assert [s.current for s in samples] == [False, True]
     assert sorted(e.action for e in _kinds("sample")) == ["create", "create", "update"]
+    assert all(
+        e.summary.startswith("CTL-01 ") and ": sample of " in e.summary for e in _kinds("sample")
+    )
 
 
 def test_a_stored_draw_rederives_to_a_match(period_world: PeriodWorld) -> None:
