@@ -4,8 +4,8 @@ Node ids are strings `kind:ref` (criteria: `criterion:framework:ref`); every
 node has `kind` and `ref`, every edge has `kind` (contains, mitigates,
 satisfies, evidenced_by, documented_in) plus its attributes. Edges run from a
 control to the node it reaches, as in the design brief. The library graph is
-built once per library object (`library_graph`); an assessment with custom
-content gets a copy with its own nodes and edges added (`assessment_graph`).
+built once per library object (`library_graph`); an assessment's custom
+content is a small graph of its own (`custom_overlay`) read beside it.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def library_graph(library: Library) -> nx.DiGraph:
     The repository hands out one `Library` object per loaded release
     (`cached_library`), so keying by identity builds the graph once per
     release; the few most recent graphs are kept. Treat the result as
-    read-only: `assessment_graph` copies it before adding to it.
+    read-only: custom content goes in `custom_overlay`, never into it.
     """
     hit = _GRAPHS.get(id(library))
     if hit is not None and hit[0] is library and hit[1] == library.meta.version:
@@ -87,12 +87,12 @@ def library_graph(library: Library) -> nx.DiGraph:
     return graph
 
 
-def assessment_graph(library: Library, custom: CustomContent) -> nx.DiGraph:
-    """Return the library graph plus an assessment's custom nodes and edges (marked custom)."""
-    base = library_graph(library)
-    if not any(vars(custom).values()):
-        return base
-    g = base.copy()
+def custom_overlay(custom: CustomContent) -> nx.DiGraph:
+    """Return a small graph of an assessment's custom nodes and edges only (marked custom).
+
+    Pages read it beside the cached library graph, never merged into a copy of it.
+    """
+    g = nx.DiGraph()
     _add_nodes(g, CONTROL, custom.controls, custom=True)
     _add_nodes(g, RISK, custom.risks, custom=True)
     _add_satisfies(g, custom.satisfies, custom=True)
@@ -108,6 +108,18 @@ def assessment_graph(library: Library, custom: CustomContent) -> nx.DiGraph:
             custom=True,
         )
     return g
+
+
+def assessment_graph(library: Library, custom: CustomContent) -> nx.DiGraph:
+    """Return one graph of the library plus an assessment's custom content.
+
+    For callers that want a single graph (tests, one-off questions); the pages
+    read `custom_overlay` beside the cached library graph instead of copying it.
+    """
+    base = library_graph(library)
+    if not any(vars(custom).values()):
+        return base
+    return nx.compose(base, custom_overlay(custom))
 
 
 def _add_nodes(g: nx.DiGraph, kind: str, items: Iterable[object], custom: bool = False) -> None:

@@ -36,16 +36,7 @@ from ..assessment.model import (
 from ..assessment.scoring import Effect, residual
 from ..errors import NotFound
 from ..library.model import Library
-from .build import (
-    CONTROL,
-    POLICY,
-    RISK,
-    _add_mitigates,
-    _add_nodes,
-    _add_satisfies,
-    library_graph,
-    node_id,
-)
+from .build import CONTROL, custom_overlay, library_graph, node_id
 
 PRIMARY = "primary"
 # A primary control of one of these statuses covers a criterion (as in domain/coverage/report).
@@ -158,24 +149,6 @@ class ImpactGraph:
                 for s, _, data in g.in_edges(nid, data=True):
                     if data.get("kind") == kind:
                         yield s, data
-
-
-def custom_overlay(custom: CustomContent) -> nx.DiGraph:
-    """Return a small graph holding only an assessment's custom nodes and edges."""
-    g = nx.DiGraph()
-    _add_nodes(g, CONTROL, custom.controls, custom=True)
-    _add_nodes(g, RISK, custom.risks, custom=True)
-    _add_satisfies(g, custom.satisfies, custom=True)
-    _add_mitigates(g, custom.mitigates, custom=True)
-    for d in custom.documented_in:
-        g.add_edge(
-            node_id(CONTROL, d.control),
-            node_id(POLICY, d.policy),
-            kind="documented_in",
-            primary=d.primary,
-            custom=True,
-        )
-    return g
 
 
 def failed_controls_impact(
