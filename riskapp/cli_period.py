@@ -13,13 +13,9 @@ from flask import current_app
 
 from .cli_support import in_transaction
 from .domain.errors import InvalidInput, NotFound, RuleViolation, UploadRejected
-from .domain.period.population_file import PopulationInvalid
-from .services import checks as checks_service
-from .services import evidence as evidence_service
-from .services import period as period_service
-from .services import populations as population_service
-from .services import reconciliation as reconciliation_service
-from .services.populations import Source
+
+# The services (and SQLAlchemy behind them) load in the commands, so that
+# `import riskapp.cli` and `riskapp --help` stay quick.
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -27,6 +23,9 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
 @contextmanager
 def _reported() -> Iterator[None]:
     """Turn the services' errors into a message and exit code 1 (nothing is committed)."""
+    from .domain.period.population_file import PopulationInvalid
+    from .services import period as period_service
+
     try:
         with period_service.command_line():
             yield
@@ -85,6 +84,10 @@ def import_population(
     yes: bool,
 ) -> None:
     """Import a control's population from a .csv or .xlsx file (or record it empty)."""
+    from .services import period as period_service
+    from .services import populations as population_service
+    from .services.populations import Source
+
     if bool(path) == empty:
         raise click.UsageError("give either --file or --empty")
     source = Source(source_system, query, pulled_by, pulled_at.date() if pulled_at else None)
@@ -120,6 +123,8 @@ def import_population(
 @in_transaction
 def draw_command(assessment_id: int, ref: str, as_json: bool) -> None:
     """Draw a control's sample (seeded by its inputs; the earlier draw is kept)."""
+    from .services import period as period_service
+
     with _reported():
         assessment = period_service.assessment(assessment_id)
         sample, new = period_service.draw_sample(assessment, ref)
@@ -141,6 +146,8 @@ def draw_command(assessment_id: int, ref: str, as_json: bool) -> None:
 @in_transaction
 def rederive_command(assessment_id: int, ref: str) -> None:
     """Re-derive a control's stored sample from its inputs; exit 1 when it does not match."""
+    from .services import period as period_service
+
     with _reported():
         assessment = period_service.assessment(assessment_id)
         sample = period_service.current_sample(assessment, ref)
@@ -181,6 +188,9 @@ def attach_command(
     note: str,
 ) -> None:
     """Attach a file or link as evidence of an occurrence or a sampled item."""
+    from .services import evidence as evidence_service
+    from .services import period as period_service
+
     if (occurrence is None) == (not item_id):
         raise click.UsageError("give either --occurrence or --item")
     if bool(path) == bool(url):
@@ -215,6 +225,8 @@ def attach_command(
 @in_transaction
 def table_command(assessment_id: int, path: Path | None, shipped: bool) -> None:
     """Show the sample-size table, or switch to a YAML one (an audit firm's) or the shipped one."""
+    from .services import period as period_service
+
     if path and shipped:
         raise click.UsageError("give --file or --shipped, not both")
     with _reported():
@@ -232,6 +244,9 @@ def table_command(assessment_id: int, path: Path | None, shipped: bool) -> None:
 @in_transaction
 def package_command(assessment_id: int, out: Path | None) -> None:
     """Write the evidence package: a folder per control and occurrence, and a manifest."""
+    from .services import evidence as evidence_service
+    from .services import period as period_service
+
     with _reported():
         assessment = period_service.assessment(assessment_id)
         target = out or Path(current_app.config["RISKAPP_EXPORT_DIR"]) / (
@@ -249,6 +264,9 @@ def package_command(assessment_id: int, out: Path | None) -> None:
 @in_transaction
 def checks_command(assessment_id: int, as_json: bool) -> None:
     """Run the library's computed checks over every population and print the failing items."""
+    from .services import checks as checks_service
+    from .services import period as period_service
+
     with _reported():
         found = checks_service.checks_for(period_service.assessment(assessment_id))
         report = [checks_service.as_report(c) for c in found]
@@ -290,6 +308,10 @@ def import_second_source(
     pulled_at: datetime | None,
 ) -> None:
     """Import a control's second source and print what is in one source only."""
+    from .services import period as period_service
+    from .services import reconciliation as reconciliation_service
+    from .services.populations import Source
+
     source = Source(source_system, query, pulled_by, pulled_at.date() if pulled_at else None)
     with _reported():
         assessment = period_service.assessment(assessment_id)
@@ -312,6 +334,7 @@ def import_second_source(
 @click.option("--json", "as_json", is_flag=True, help="Print the conclusions as JSON.")
 def conclusions_command(assessment_id: int, as_json: bool) -> None:
     """Print each control's conclusion by the deviation rule, and the readiness figure."""
+    from .services import period as period_service
     from .services import readiness as readiness_service
 
     with _reported():

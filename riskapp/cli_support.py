@@ -8,8 +8,6 @@ from typing import Any, TypeVar, cast
 
 from flask.cli import with_appcontext
 
-from .extensions import db
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -19,6 +17,8 @@ def in_transaction(fn: F) -> F:
     @with_appcontext
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .extensions import db  # SQLAlchemy loads when a command runs, not on import
+
         try:
             result = fn(*args, **kwargs)
         except BaseException:

@@ -65,6 +65,8 @@ def test_the_command_line_imports_no_exporter_migration_or_solver_library(tmp_pa
 
     openpyxl, python-docx, Alembic (through Flask-Migrate) and SciPy load only in
     the commands that need them: exports, `init` and `db`, the closing set.
+    Importing the command line loads neither SQLAlchemy nor a service module:
+    they load when a command runs.
     """
     code = (
         "import sys\n"
@@ -74,6 +76,9 @@ def test_the_command_line_imports_no_exporter_migration_or_solver_library(tmp_pa
         "    print(step + ':' + ','.join(loaded))\n"
         "import riskapp.cli\n"
         "found('import')\n"
+        "light = sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' "
+        "or m.startswith('riskapp.services'))\n"
+        "print('light:' + ','.join(light[:5]))\n"
         "try:\n"
         "    riskapp.cli.main(['--help'])\n"
         "except SystemExit:\n"
@@ -88,10 +93,10 @@ def test_the_command_line_imports_no_exporter_migration_or_solver_library(tmp_pa
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     steps = [line for line in result.stdout.splitlines() if line.split(":")[0] in STEPS]
-    assert steps == ["import:", "help:", "app:"]
+    assert steps == ["import:", "light:", "help:", "app:"]
 
 
-STEPS = ("import", "help", "app")
+STEPS = ("import", "light", "help", "app")
 
 
 def test_the_vendored_plotly_js_is_the_one_the_pinned_plotly_package_bundles() -> None:
