@@ -59,6 +59,21 @@ def rated_risk_refs(session: Session, assessment_id: int) -> set[str]:
     )
 
 
+def add_default_ratings(session: Session, assessment_id: int, risks: Iterable[Risk]) -> None:
+    """Add one rating row per risk at its library default, in a single statement."""
+    rows = [
+        {
+            "assessment_id": assessment_id,
+            "risk_id": risk.id,
+            "likelihood": risk.likelihood,
+            "impact": risk.impact,
+        }
+        for risk in risks
+    ]
+    if rows:
+        session.execute(sa.insert(AssessedRisk), rows)
+
+
 def library_risks(session: Session, refs: Iterable[str]) -> dict[str, Risk]:
     """Return the library's risks with the given refs, by ref."""
     wanted = list(refs)

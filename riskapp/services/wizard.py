@@ -124,17 +124,11 @@ def save_profile(assessment: Assessment, answers: Mapping[str, bool]) -> list[st
     refs = proposed_risks(library, assessment.profile)
     existing = repo.rated_risk_refs(db.session, assessment.id)
     rows = repo.library_risks(db.session, refs)
-    for ref in refs:
-        if ref not in existing:
-            risk = rows[ref]
-            db.session.add(
-                AssessedRisk(
-                    assessment_id=assessment.id,
-                    risk_id=risk.id,
-                    likelihood=risk.likelihood,
-                    impact=risk.impact,
-                )
-            )
+    new = [rows[ref] for ref in refs if ref not in existing]
+    if new:
+        db.session.flush()  # the assessment row first
+        repo.add_default_ratings(db.session, assessment.id, new)
+        db.session.expire(assessment, ["risks"])  # reloaded with the new rows when next read
     assessment.step_reached = furthest(assessment.step_reached, "risks")
     db.session.flush()
     return refs
