@@ -1,16 +1,18 @@
-"""The smallest set of candidates that closes every target: exact set cover, greedy fallback.
+"""The smallest set of candidates that closes every target: exact set cover where it can be proven.
 
 The work is split before anything is solved: a target with a single candidate
 forces that candidate, and what is left falls apart into independent parts
 (connected components of the target–candidate graph), each solved on its own.
 A part gets a lazy greedy cover, then a Lagrangian relaxation that proves a
-lower bound on its size and improves the cover, then (when the bound does not
-already prove the cover minimal) a mixed-integer programme solved by HiGHS,
-started from the best cover so far, under the part's share of the time limit.
-When the solver stops at the limit the answer is the best cover found, proven
-minimal only if its size meets the bound. NumPy and SciPy are imported only
-when a part needs them, so importing the domain stays light.
-"""
+lower bound on its size and improves the cover. A part of up to `SOLVER_PART`
+candidates then goes (when the bound does not already prove the cover
+minimal) to a mixed-integer programme solved by HiGHS, started from the best
+cover so far, under the part's share of the time limit; a larger part, where
+HiGHS's root relaxation alone outlasts the limit, is improved by local search
+(see `localsearch`). A cover is proven minimal when the solver proves it or
+its size meets the bound; otherwise the bound is reported beside it. NumPy
+and SciPy are imported only when a part needs them, so importing the domain
+stays light."""
 
 from __future__ import annotations
 
@@ -22,11 +24,12 @@ from dataclasses import dataclass
 EXACT = "exact"
 GREEDY = "greedy"
 INCUMBENT = "solver-best-so-far"
+SEARCHED = "local-search"
 DEFAULT_TIME_LIMIT = 2.0
 LAGRANGIAN_SHARE = 0.4  # of a part's time, for the bound before the solver runs
-LAGRANGIAN_ALONE = 0.75  # of a part's time when no solver follows (the rest: set-up, slack)
+SEARCH_SHARE = 0.9  # of a large part's time, for the bound and the local search (the rest: slack)
 SMALL_PART = 12  # candidates: such a part goes straight to the solver
-SOLVER_PART = 400  # candidates: a larger part stops at the bound (HiGHS's root LP outlasts 2 s)
+SOLVER_PART = 400  # candidates: a larger part is searched locally (HiGHS's root LP outlasts 2 s)
 
 
 @dataclass(frozen=True)
@@ -180,14 +183,18 @@ def _solve_part(rows: list[set[int]], n: int, time_limit: float) -> _Part:
     if n > SMALL_PART:
         from .lagrangian import lagrangian_bound
 
-        share = LAGRANGIAN_SHARE if n <= SOLVER_PART else LAGRANGIAN_ALONE
-        lower, improved = lagrangian_bound(rows, n, len(greedy), time_limit * share)
+        lower, improved = lagrangian_bound(rows, n, len(greedy), time_limit * LAGRANGIAN_SHARE)
         if len(improved) < len(best):
             best = improved
     if n > SOLVER_PART:  # a bound that meets the cover proves it minimal, preference aside
+        if len(best) > lower:
+            from .localsearch import improve_cover
+
+            left = time_limit * SEARCH_SHARE - (time.perf_counter() - start)
+            best = improve_cover(rows, n, best, left, lower)
         if len(best) <= lower:
             return _Part(best, True, len(best), EXACT)
-        return _Part(best, False, lower, GREEDY)
+        return _Part(best, False, lower, SEARCHED)
     from .milp import solve_programme
 
     left = max(time_limit - (time.perf_counter() - start), 0.0)
@@ -235,7 +242,9 @@ def smallest_cover(
         lower += solved.lower
         proven = proven and solved.proven
         methods.add(solved.method)
-    method = EXACT if proven else (INCUMBENT if INCUMBENT in methods else GREEDY)
+    method = (
+        EXACT if proven else next(m for m in (SEARCHED, INCUMBENT, GREEDY, EXACT) if m in methods)
+    )
     return Cover(
         chosen=tuple(candidates[c] for c in sorted(chosen)),
         proven_minimal=proven,
