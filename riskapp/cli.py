@@ -284,7 +284,11 @@ def _print_coverage(report: dict) -> None:
         click.echo(f"Unmitigated risks: {', '.join(report['unmitigated_risks'])}")
     found = report.get("closing_set")
     if found is not None:
-        proof = "proven minimal" if found["proven_minimal"] else "not proven minimal"
+        proof = (
+            "proven minimal"
+            if found["proven_minimal"]
+            else f"not proven minimal; at least {found['lower_bound']} needed"
+        )
         click.echo(f"Closing set: {len(found['controls'])} controls ({proof})")
         for control in found["controls"]:
             click.echo(f"  {control['ref']}: closes {', '.join(control['closes'])}")

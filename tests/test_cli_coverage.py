@@ -166,3 +166,24 @@ def test_an_unknown_assessment_is_a_clear_error(runner: FlaskCliRunner, app) -> 
     result = runner.invoke(args=["coverage", "--assessment", "4040", "--json"])
     assert result.exit_code == 1
     assert "Error: assessment 4040 not found." in result.output
+
+
+def test_an_unproven_closing_set_is_printed_with_its_lower_bound(
+    runner: FlaskCliRunner, demo: int, monkeypatch
+) -> None:
+    """A set the solver could not prove minimal says so, with how many are needed at least."""
+    from dataclasses import replace
+
+    from riskapp.domain.coverage import closing
+
+    real = closing.smallest_cover
+
+    def unproven(*args, **kwargs):  # as a part too large to prove would come back
+        found = real(*args, **kwargs)
+        return replace(found, proven_minimal=False, method="local-search", lower_bound=1)
+
+    monkeypatch.setattr(closing, "smallest_cover", unproven)
+    _set_status(demo, sorted(_selected(demo))[:3], "not-applicable")
+    result = runner.invoke(args=["coverage", "--assessment", str(demo), "--closing-set"])
+    assert result.exit_code == 0
+    assert "(not proven minimal; at least 1 needed)" in result.output
