@@ -64,7 +64,13 @@ def scaled_library(controls: int) -> Library:
     )
 
 
-def mark(value: float, limit: float, unit: str, what: str = "<") -> str:
+TARGET_SIZE = 5000  # the issue sets the coverage and page targets at 5,000 controls
+
+
+def mark(value: float, limit: float, unit: str, what: str = "<", size: int = TARGET_SIZE) -> str:
+    """Return the target beside a figure, met or not (only at the size the target is set for)."""
+    if size != TARGET_SIZE:
+        return f"(target {what} {limit:g} {unit} is set at {TARGET_SIZE:,} controls)"
     ok = "met" if value < limit else "NOT met"
     return f"[target {what} {limit:g} {unit}: {ok}]"
 
@@ -230,7 +236,7 @@ def bench_coverage(size: int, backend: str, library: Library, runs: int) -> Asse
                 f"process, {worker * 1000:.1f} ms in a worker started by wsgi.py (library "
                 f"frozen out of full collections); floor query {floor_s * 1000:.1f} ms "
                 f"({len(rows):,} rows); ratio {ratio:.1f}× plain, {worker / floor_s:.1f}× worker "
-                f"{mark(worker / floor_s, 3, '×')}"
+                f"{mark(worker / floor_s, 3, '×', size=size)}"
             )
             print(
                 f"  coverage service, {backend}: a plain process's first call (library cache cold, "
@@ -249,12 +255,12 @@ def bench_coverage(size: int, backend: str, library: Library, runs: int) -> Asse
                 f"  coverage service, {backend}: tracemalloc peak {peak:.0f} MiB; totals "
                 f"{coverage.overall.as_dict()} (data stored in {stored:.1f} s)"
             )
-            bench_page(app, assessment_id, backend, runs)
+            bench_page(app, assessment_id, backend, runs, size)
             db.engine.dispose()
     return data
 
 
-def bench_page(app: Any, assessment_id: int, backend: str, runs: int) -> None:
+def bench_page(app: Any, assessment_id: int, backend: str, runs: int, size: int) -> None:
     """Print the coverage page (test client, signed in as an owner): first view, median, size."""
     from riskapp.extensions import db
     from riskapp.models import Assessment, Membership
@@ -279,8 +285,8 @@ def bench_page(app: Any, assessment_id: int, backend: str, runs: int) -> None:
     size_mb = len(first.data) / 1_000_000
     print(
         f"  coverage page, {backend}: first view (closing set solved) {first_s * 1000:.0f} ms; "
-        f"median {seconds * 1000:.0f} ms {mark(seconds, 1, 's')}; {size_mb:.2f} MB "
-        f"{mark(size_mb, 2, 'MB')}; tracemalloc peak {peak:.0f} MiB"
+        f"median {seconds * 1000:.0f} ms {mark(seconds, 1, 's', size=size)}; {size_mb:.2f} MB "
+        f"{mark(size_mb, 2, 'MB', size=size)}; tracemalloc peak {peak:.0f} MiB"
     )
 
 
@@ -401,8 +407,9 @@ def main(argv: list[str] | None = None) -> int:
         for backend in backends:
             data = bench_coverage(size, backend, library, args.runs)
         bench_closing(size, library, max(1, args.runs // 2), "scaled library", args.reference)
-        fixed = synthetic_library(size)  # the issue's shape: 1,000 criteria and 2,000 risks
-        bench_closing(size, fixed, max(1, args.runs // 2), "1,000 criteria and 2,000 risks")
+        if len(library.criteria) != 1000:  # at 5,000 the scaled library is the issue's shape
+            fixed = synthetic_library(size)  # the issue's shape: 1,000 criteria and 2,000 risks
+            bench_closing(size, fixed, max(1, args.runs // 2), "1,000 criteria and 2,000 risks")
         if data is not None:
             bench_workbook(library, data, max(1, args.runs // 2))
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -48,9 +48,9 @@ def improve_cover(
             by_candidate[c].append(t)
     row_list = [list(row) for row in rows]
     neighbours: list[set[int]] = [set() for _ in range(n)]
-    for row in row_list:
-        for c in row:
-            neighbours[c].update(row)
+    for members in row_list:
+        for c in members:
+            neighbours[c].update(members)
     for c in range(n):
         neighbours[c].discard(c)
 
