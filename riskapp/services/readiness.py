@@ -4,7 +4,8 @@ Everything is read once per call (`_read`) and handed to the domain's rule
 (`domain/testing/conclusion.py`) and readiness (`domain/testing/readiness.py`).
 Deviations confirmed elsewhere (the census checks) come in through `extra`: a
 function of the assessment id returning dicts (control ref, item id, item
-date, check name, what failed, confirmed by/at, reason); `EXTRA_SOURCE`
+date, check name, what failed, confirmed by/at, reason, and the deviation's
+nature, cause, involves, recurring, design); `EXTRA_SOURCE`
 (the Checks page's confirmed findings) when the caller gives none.
 """
 
@@ -44,6 +45,8 @@ from ..domain.testing.results import (
     DEVIATION,
     INTERNAL,
     NOT_TESTED,
+    OTHER,
+    nature_problem,
 )
 from ..extensions import db
 from ..models import Assessment, ItemResult, Population, Sample
@@ -93,17 +96,27 @@ def _day(value: object) -> date | None:
 
 
 def extra_deviation(found: dict[str, Any]) -> Deviation:
-    """Return a confirmed check finding as a deviation of the register (side "check")."""
+    """Return a confirmed check finding as a deviation of the register (side "check").
+
+    The reason for confirming is shown beside what failed; it is not a cause:
+    only the recorded cause is, so a finding without one is not shown isolated.
+    """
     check = str(found.get("check") or found.get("check_name") or "computed check")
-    what = str(found.get("what_failed") or found.get("what") or "")
+    what = f"{check}: {found.get('what_failed') or found.get('what') or ''}".strip(": ")
+    reason = str(found.get("reason") or "").strip()
     confirmed = found.get("confirmed_at")
+    nature = str(found.get("nature") or OTHER)
     return Deviation(
         control=str(found.get("control") or found.get("control_ref") or ""),
         item=str(found.get("item_id") or found.get("item") or ""),
         occurred_on=_day(found.get("item_date")),
         found_on=_day(confirmed),
-        what=f"{check}: {what}".strip(": "),
-        cause=str(found.get("reason") or ""),
+        what=f"{what} (confirmed: {reason})" if reason else what,
+        nature=OTHER if nature_problem(nature) else nature,
+        cause=str(found.get("cause") or ""),
+        recurring=bool(found.get("recurring")),
+        design=bool(found.get("design")),
+        involves=str(found.get("involves") or ""),
         side=CHECK,
         recorded_by=str(found.get("confirmed_by") or ""),
         recorded_at=confirmed if isinstance(confirmed, datetime) else None,
