@@ -32,6 +32,7 @@ from ..domain.testing.readiness import (
     ControlReadiness,
     Findings,
     Readiness,
+    Recorded,
     Schedule,
     Untested,
     WindowKey,
@@ -76,7 +77,7 @@ class _Read:
     samples: dict[str, Sample]
     populations: dict[str, Population]
     results: dict[tuple[str, str], dict[str, ItemResult]]
-    overrides: dict[str, tuple[str, str]]
+    overrides: dict[str, Recorded]
     extra: dict[str, list[Deviation]]
     criteria: list[tuple[str, str, str]] = field(default_factory=list)
     primaries: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -221,7 +222,12 @@ def _read(
             results.setdefault((refs[row.control_id], row.side), {})[row.item_id] = row
     schedules = _schedules(assessment, chosen, refs, samples, populations, start, end, today)
     overrides = {
-        refs[o.control_id]: (o.conclusion, o.reason)
+        refs[o.control_id]: Recorded(
+            o.conclusion,
+            o.reason,
+            o.rule_conclusion,
+            o.recorded_at.date() if o.recorded_at else None,
+        )
         for o in repo.overrides_of(db.session, assessment.id).values()
         if o.control_id in refs
     }
@@ -318,7 +324,7 @@ def readiness(
     for chosen in state.selected:
         facts, untested = _facts(state, chosen, INTERNAL)
         rule = conclude(facts)
-        final, reason = state.overrides.get(chosen.ref, (rule.conclusion, ""))
+        recorded = state.overrides.get(chosen.ref)
         auditor = None
         auditor_tested = 0
         if _tested(state.results.get((chosen.ref, AUDITOR), {})):
@@ -343,10 +349,11 @@ def readiness(
                 deviations=len(facts.deviations),
                 open_deviations=sum(d.open for d in facts.deviations),
                 rule=rule,
-                final=final,
-                override_reason=reason,
+                final=recorded.conclusion if recorded else rule.conclusion,
+                override_reason=recorded.reason if recorded else "",
                 auditor=auditor,
                 auditor_tested=auditor_tested,
+                recorded=recorded,
             )
         )
     register.sort(key=lambda d: (d.control, d.occurred_on or state.start, d.item, d.side))
@@ -382,6 +389,7 @@ def conclusion_records(found: Readiness) -> list[dict[str, object]]:
             "reason": r.rule.reason,
             "conclusion": r.final,
             "recorded_reason": r.override_reason,
+            "rule_when_recorded": r.recorded.rule_then if r.recorded else None,
             "auditor": r.auditor.conclusion if r.auditor else None,
         }
         for r in found.controls

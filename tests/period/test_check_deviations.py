@@ -294,3 +294,45 @@ def test_hostile_text_in_the_decision_form_is_never_a_500_nor_stored_beyond_its_
     assert decided and {"cause", "involves", "reason", "nature"} <= set(decided[0][1])
     assert _overflowing_values() == []
     assert _unstorable_values() == []
+
+
+def test_a_recorded_conclusion_is_flagged_once_the_rule_says_otherwise(
+    client: FlaskClient, auth: AuthActions, make_member, period_world: PeriodWorld, leavers: int
+) -> None:
+    _signed_in(auth, make_member, period_world, "editor")
+    base = _base(period_world)
+    _confirm(auth, period_world, leavers, cause=CAUSE)
+    recorded = auth.post(
+        f"{base}/deviations/conclusion",
+        {"control": "CTL-01", "conclusion": "effective", "reason": "One late removal, no access"},
+        token_from=f"{base}/deviations",
+    )
+    assert recorded.status_code == 302
+
+    def flags() -> list[str]:
+        pages = (f"{base}/deviations", f"{base}/readiness")
+        return [
+            m
+            for page in pages
+            for m in re.findall(
+                r'<p class="callout callout-warning rule-changed" role="status">(.*?)</p>',
+                client.get(page).get_data(as_text=True),
+            )
+        ]
+
+    assert flags() == []  # the rule still says what it said
+    _confirm(auth, period_world, leavers, cause=CAUSE, design=True)
+    today = db.session.scalars(sa.select(AuditEvent.at).order_by(AuditEvent.id.desc())).first()
+    assert today is not None
+    message = (
+        "The rule now says “ineffective”; the conclusion was recorded on "
+        f"{today.date()}, when it said “effective with exceptions”."
+    )
+    assert flags() == [message, message]
+    records = readiness_service.conclusion_records(
+        readiness_service.readiness(period_world.assessment)
+    )
+    ctl01 = next(r for r in records if r["control"] == "CTL-01")
+    assert (ctl01["conclusion"], ctl01["rule"], ctl01["rule_when_recorded"]) == (
+        "effective", "ineffective", "effective with exceptions"
+    )  # fmt: skip
