@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.testing.results import OTHER
 from ..extensions import Model
 from .base import utcnow
 from .library import Control
@@ -22,7 +23,12 @@ DECISIONS: tuple[str, ...] = ("confirmed", "dismissed")
 
 
 class CheckDecision(Model):
-    """A person's confirmation or dismissal of one item failing one check, with a reason."""
+    """A person's confirmation or dismissal of one item failing one check, with a reason.
+
+    A confirmation also carries what a deviation recorded on the Testing page
+    carries (nature, cause, person or system involved, recurring, design-level):
+    the conclusion rule reads them. A dismissal keeps them at their defaults.
+    """
 
     __tablename__ = "check_decision"
     __table_args__ = (
@@ -43,6 +49,11 @@ class CheckDecision(Model):
     failure: Mapped[str] = mapped_column(sa.Text, default="")
     decision: Mapped[str] = mapped_column(sa.String(20))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+    nature: Mapped[str] = mapped_column(sa.String(20), default=OTHER, server_default=OTHER)
+    cause: Mapped[str] = mapped_column(sa.String(2000), default="", server_default="")
+    involves: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    recurring: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    design: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     decided_by: Mapped[str] = mapped_column(sa.String(320), default="")
     decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

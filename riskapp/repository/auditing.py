@@ -285,7 +285,12 @@ def _summary(conn: sa.Connection, obj: Any, known: dict[tuple[str, int], Any]) -
         ref = conn.scalar(sa.select(Criterion.ref).where(Criterion.id == obj.criterion_id))
         return f"{ref or ''} {obj.kind.replace('_', ' ')}".strip()
     if isinstance(obj, CheckDecision):
-        return f"{obj.item_id} {obj.check_name} {obj.decision}"
+        ref = conn.scalar(
+            sa.select(Control.ref)
+            .join(Population, Population.control_id == Control.id)
+            .where(Population.id == obj.population_id)
+        )
+        return f"{ref or ''} {obj.item_id} {obj.check_name} {obj.decision}".strip()
     if isinstance(obj, SecondSource | ReconciliationNote):
         ref = conn.scalar(sa.select(Control.ref).where(Control.id == obj.control_id)) or ""
         what = "second source" if isinstance(obj, SecondSource) else f"{obj.key} explained"

@@ -15,10 +15,12 @@ from typing import Any
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.period.population_file import clean_text
 from ..domain.testing.checks import CheckRun, CheckSpec, Failure, run_checks, spec_from_data
+from ..domain.testing.results import DeviationFacts, nature_problem
 from ..extensions import db
 from ..models import Assessment, CheckDecision, Control, Population
 from ..models.base import utcnow
 from ..models.checks import DECISIONS
+from ..models.limits import length_problem
 from ..repository import checks as repo
 from ..repository import period as period_repo
 from . import period as period_service
@@ -103,6 +105,27 @@ def population_checks(assessment: Assessment, population_id: int) -> PopulationC
     return _checked(population, _decisions(assessment.id))
 
 
+def _clean_facts(facts: DeviationFacts) -> DeviationFacts:
+    return DeviationFacts(
+        nature=facts.nature,
+        cause=clean_text(facts.cause or "").strip(),
+        involves=clean_text(facts.involves or "").strip(),
+        recurring=bool(facts.recurring),
+        design=bool(facts.design),
+    )
+
+
+def facts_problems(facts: DeviationFacts) -> dict[str, str]:
+    """Return field → problem for a confirmed deviation's facts (empty: they can be stored)."""
+    problems: dict[str, str] = {}
+    if message := nature_problem(facts.nature):
+        problems["nature"] = message
+    for name, label in (("cause", "cause"), ("involves", "person or system involved")):
+        if message := length_problem(label, getattr(facts, name), getattr(CheckDecision, name)):
+            problems[name] = message
+    return problems
+
+
 def decide(
     assessment: Assessment,
     population_id: int,
@@ -110,18 +133,29 @@ def decide(
     check_name: str,
     decision: str,
     reason: str,
+    facts: DeviationFacts | None = None,
 ) -> CheckDecision:
-    """Confirm or dismiss a candidate deviation, with a reason; flush only."""
+    """Confirm or dismiss a candidate deviation, with a reason; flush only.
+
+    A confirmation stores the deviation's facts (nature, cause, who, recurring,
+    design); a dismissal stores none. Deciding again changes the decision.
+    """
     reason = clean_text(reason or "").strip()
+    facts = _clean_facts(facts or DeviationFacts())
     if decision not in DECISIONS:
         raise InvalidInput({"decision": "Choose confirm or dismiss."})
+    problems: dict[str, str] = {}
     if not reason:
         word = "confirming" if decision == "confirmed" else "dismissing"
-        raise InvalidInput({"reason": f"Give the reason for {word} this deviation."})
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(
-            {"reason": f"Use at most {MAX_REASON} characters (this has {len(reason)})."}
-        )
+        problems["reason"] = f"Give the reason for {word} this deviation."
+    elif len(reason) > MAX_REASON:
+        problems["reason"] = f"Use at most {MAX_REASON} characters (this has {len(reason)})."
+    if decision == "confirmed":
+        problems.update(facts_problems(facts))
+    else:
+        facts = DeviationFacts()
+    if problems:
+        raise InvalidInput(problems)
     checked = population_checks(assessment, population_id)
     failure = next(
         (
@@ -148,10 +182,25 @@ def decide(
     row.failure = failure.message
     row.decision = decision
     row.reason = reason
+    row.nature = facts.nature
+    row.cause = facts.cause
+    row.involves = facts.involves
+    row.recurring = facts.recurring
+    row.design = facts.design
     row.decided_by = period_repo.actor_label(db.session)
     row.decided_at = utcnow()
     db.session.flush()
     return row
+
+
+def _facts_of(row: CheckDecision) -> dict[str, Any]:
+    return {
+        "nature": row.nature,
+        "cause": row.cause,
+        "involves": row.involves,
+        "recurring": row.recurring,
+        "design": row.design,
+    }
 
 
 def confirmed_findings(assessment_id: int) -> list[dict[str, Any]]:
@@ -159,7 +208,8 @@ def confirmed_findings(assessment_id: int) -> list[dict[str, Any]]:
 
     Each: control_ref, population_id, item_id, item_date (a date), check (also
     as check_name), what_failed, confirmed_by, confirmed_at (a datetime),
-    reason. This is the source the deviation register takes census deviations
+    reason, and the deviation's facts: nature, cause, involves, recurring,
+    design. This is the source the deviation register takes census deviations
     from.
     """
     assessment = db.session.get(Assessment, assessment_id)
@@ -182,6 +232,7 @@ def confirmed_findings(assessment_id: int) -> list[dict[str, Any]]:
                     "confirmed_by": c.decision.decided_by,
                     "confirmed_at": c.decision.decided_at,
                     "reason": c.decision.reason,
+                    **_facts_of(c.decision),
                 }
             )
     return out
@@ -223,6 +274,11 @@ def as_report(checked: PopulationChecks) -> dict[str, Any]:
                 "failed": c.failure.message,
                 "status": c.status,
                 "reason": c.decision.reason if c.decision else "",
+                **(
+                    _facts_of(c.decision)
+                    if c.status == "confirmed" and c.decision
+                    else dict.fromkeys(("nature", "cause", "involves", "recurring", "design"))
+                ),
             }
             for c in checked.candidates
         ],

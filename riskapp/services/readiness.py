@@ -4,7 +4,8 @@ Everything is read once per call (`_read`) and handed to the domain's rule
 (`domain/testing/conclusion.py`) and readiness (`domain/testing/readiness.py`).
 Deviations confirmed elsewhere (the census checks) come in through `extra`: a
 function of the assessment id returning dicts (control ref, item id, item
-date, check name, what failed, confirmed by/at, reason); `EXTRA_SOURCE`
+date, check name, what failed, confirmed by/at, reason, and the deviation's
+nature, cause, involves, recurring, design); `EXTRA_SOURCE`
 (the Checks page's confirmed findings) when the caller gives none.
 """
 
@@ -31,6 +32,7 @@ from ..domain.testing.readiness import (
     ControlReadiness,
     Findings,
     Readiness,
+    Recorded,
     Schedule,
     Untested,
     WindowKey,
@@ -44,6 +46,8 @@ from ..domain.testing.results import (
     DEVIATION,
     INTERNAL,
     NOT_TESTED,
+    OTHER,
+    nature_problem,
 )
 from ..extensions import db
 from ..models import Assessment, ItemResult, Population, Sample
@@ -73,7 +77,7 @@ class _Read:
     samples: dict[str, Sample]
     populations: dict[str, Population]
     results: dict[tuple[str, str], dict[str, ItemResult]]
-    overrides: dict[str, tuple[str, str]]
+    overrides: dict[str, Recorded]
     extra: dict[str, list[Deviation]]
     criteria: list[tuple[str, str, str]] = field(default_factory=list)
     primaries: dict[tuple[str, str], list[str]] = field(default_factory=dict)
@@ -93,17 +97,27 @@ def _day(value: object) -> date | None:
 
 
 def extra_deviation(found: dict[str, Any]) -> Deviation:
-    """Return a confirmed check finding as a deviation of the register (side "check")."""
+    """Return a confirmed check finding as a deviation of the register (side "check").
+
+    The reason for confirming is shown beside what failed; it is not a cause:
+    only the recorded cause is, so a finding without one is not shown isolated.
+    """
     check = str(found.get("check") or found.get("check_name") or "computed check")
-    what = str(found.get("what_failed") or found.get("what") or "")
+    what = f"{check}: {found.get('what_failed') or found.get('what') or ''}".strip(": ")
+    reason = str(found.get("reason") or "").strip()
     confirmed = found.get("confirmed_at")
+    nature = str(found.get("nature") or OTHER)
     return Deviation(
         control=str(found.get("control") or found.get("control_ref") or ""),
         item=str(found.get("item_id") or found.get("item") or ""),
         occurred_on=_day(found.get("item_date")),
         found_on=_day(confirmed),
-        what=f"{check}: {what}".strip(": "),
-        cause=str(found.get("reason") or ""),
+        what=f"{what} (confirmed: {reason})" if reason else what,
+        nature=OTHER if nature_problem(nature) else nature,
+        cause=str(found.get("cause") or ""),
+        recurring=bool(found.get("recurring")),
+        design=bool(found.get("design")),
+        involves=str(found.get("involves") or ""),
         side=CHECK,
         recorded_by=str(found.get("confirmed_by") or ""),
         recorded_at=confirmed if isinstance(confirmed, datetime) else None,
@@ -208,7 +222,12 @@ def _read(
             results.setdefault((refs[row.control_id], row.side), {})[row.item_id] = row
     schedules = _schedules(assessment, chosen, refs, samples, populations, start, end, today)
     overrides = {
-        refs[o.control_id]: (o.conclusion, o.reason)
+        refs[o.control_id]: Recorded(
+            o.conclusion,
+            o.reason,
+            o.rule_conclusion,
+            o.recorded_at.date() if o.recorded_at else None,
+        )
         for o in repo.overrides_of(db.session, assessment.id).values()
         if o.control_id in refs
     }
@@ -305,7 +324,7 @@ def readiness(
     for chosen in state.selected:
         facts, untested = _facts(state, chosen, INTERNAL)
         rule = conclude(facts)
-        final, reason = state.overrides.get(chosen.ref, (rule.conclusion, ""))
+        recorded = state.overrides.get(chosen.ref)
         auditor = None
         auditor_tested = 0
         if _tested(state.results.get((chosen.ref, AUDITOR), {})):
@@ -330,10 +349,11 @@ def readiness(
                 deviations=len(facts.deviations),
                 open_deviations=sum(d.open for d in facts.deviations),
                 rule=rule,
-                final=final,
-                override_reason=reason,
+                final=recorded.conclusion if recorded else rule.conclusion,
+                override_reason=recorded.reason if recorded else "",
                 auditor=auditor,
                 auditor_tested=auditor_tested,
+                recorded=recorded,
             )
         )
     register.sort(key=lambda d: (d.control, d.occurred_on or state.start, d.item, d.side))
@@ -369,6 +389,7 @@ def conclusion_records(found: Readiness) -> list[dict[str, object]]:
             "reason": r.rule.reason,
             "conclusion": r.final,
             "recorded_reason": r.override_reason,
+            "rule_when_recorded": r.recorded.rule_then if r.recorded else None,
             "auditor": r.auditor.conclusion if r.auditor else None,
         }
         for r in found.controls

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from ..domain.errors import InvalidInput
 from ..domain.period.population_file import PopulationInvalid
+from ..domain.testing.results import NATURE_LABELS
 from ..models import Assessment
 from ..services import checks as checks_service
 from ..services import period as period_service
@@ -22,6 +23,7 @@ from .access import permission_required
 from .forms import apply_problems
 from .period import assessment_for, bp
 from .period_checks_forms import DecisionForm, ExplainForm, SecondSourceForm
+from .results_forms import DESIGN_LABEL, NATURE_CHOICES, RECURRING_LABEL
 
 SHOWN_PER_POPULATION = 200
 
@@ -43,7 +45,8 @@ def _page(
     status: int = 200,
     *,
     errors: dict[tuple[Any, ...], str] | None = None,
-    typed: dict[tuple[Any, ...], str] | None = None,
+    typed: dict[tuple[Any, ...], Any] | None = None,
+    decision_errors: dict[tuple[Any, ...], dict[str, str]] | None = None,
     upload: SecondSourceForm | None = None,
     problems: list[str] | None = None,
 ) -> ResponseReturnValue:
@@ -56,6 +59,11 @@ def _page(
         shown=SHOWN_PER_POPULATION,
         errors=errors or {},
         typed=typed or {},
+        decision_errors=decision_errors or {},
+        natures=NATURE_CHOICES,
+        nature_labels=NATURE_LABELS,
+        recurring_label=RECURRING_LABEL,
+        design_label=DESIGN_LABEL,
         upload=_ids_for(upload, upload.control.data or "") if upload else None,
         blank_second_source=_blank_second_source,
         problems=(problems or [])[:SHOWN_PER_POPULATION],
@@ -75,9 +83,11 @@ def checks(assessment_id: int) -> ResponseReturnValue:
 def decide_check(assessment_id: int) -> ResponseReturnValue:
     row = assessment_for(assessment_id)
     form = DecisionForm()
-    if not form.validate():
-        return _page(row, 422, errors={("form",): "Reload the page and try again."})
     key = (form.population.data, form.item.data, form.check.data)
+    if not form.validate():
+        if len(form.problems()) < len(form.errors):  # a hidden field: a stale page
+            return _page(row, 422, errors={("form",): "Reload the page and try again."})
+        return _page(row, 422, decision_errors={key: form.problems()}, typed={key: form.typed()})
     try:
         checks_service.decide(
             row,
@@ -86,10 +96,10 @@ def decide_check(assessment_id: int) -> ResponseReturnValue:
             form.check.data or "",
             form.decision.data or "",
             form.reason.data or "",
+            form.facts(),
         )
     except InvalidInput as exc:
-        message = "; ".join(exc.problems.values())
-        return _page(row, 422, errors={key: message}, typed={key: form.reason.data or ""})
+        return _page(row, 422, decision_errors={key: exc.problems}, typed={key: form.typed()})
     word = "confirmed" if form.decision.data == "confirmed" else "dismissed"
     flash(f"{form.item.data}: {form.check.data} {word}.", "success")
     return redirect(url_for("period.checks", assessment_id=row.id) + f"#pop-{form.population.data}")

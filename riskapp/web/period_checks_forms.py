@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain.period.population_file import clean_text
+from ..domain.testing.results import OTHER, DeviationFacts
+from ..models import CheckDecision
+from .forms import FitsColumn
+from .results_forms import DESIGN_LABEL, NATURE_CHOICES, RECURRING_LABEL
 
 
 def _clean(value: object) -> object:
@@ -20,6 +32,43 @@ class DecisionForm(FlaskForm):
     check = HiddenField(validators=[DataRequired(), Length(max=60)])
     decision = HiddenField()
     reason = TextAreaField("Reason", validators=[Optional()], filters=[_clean])
+    # the deviation's facts, as on the Testing page (stored only when confirming)
+    nature = SelectField("Nature", choices=NATURE_CHOICES, default=OTHER)
+    cause = TextAreaField(
+        "Identified cause",
+        validators=[Optional(), FitsColumn(CheckDecision.cause, "cause")],
+        filters=[_clean],
+    )
+    involves = StringField(
+        "Person or system involved",
+        validators=[
+            Optional(),
+            FitsColumn(CheckDecision.involves, "person or system involved"),
+        ],
+        filters=[_clean],
+    )
+    recurring = BooleanField(RECURRING_LABEL)
+    design = BooleanField(DESIGN_LABEL)
+
+    SHOWN = ("reason", "nature", "cause", "involves", "recurring", "design")
+
+    def facts(self) -> DeviationFacts:
+        """Return the deviation's facts as typed."""
+        return DeviationFacts(
+            nature=self.nature.data or OTHER,
+            cause=self.cause.data or "",
+            involves=self.involves.data or "",
+            recurring=bool(self.recurring.data),
+            design=bool(self.design.data),
+        )
+
+    def typed(self) -> dict[str, object]:
+        """Return what was typed into the visible fields (a refused submission shows it again)."""
+        return {name: self[name].data for name in self.SHOWN}
+
+    def problems(self) -> dict[str, str]:
+        """Return visible field → its first problem."""
+        return {name: self[name].errors[0] for name in self.SHOWN if self[name].errors}
 
 
 class SecondSourceForm(FlaskForm):

@@ -8,12 +8,17 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..domain.period.population_file import clean_text
 from ..domain.testing.conclusion import CHOOSABLE
-from ..domain.testing.results import NATURE_LABELS, NATURES, OUTCOMES
+from ..domain.testing.results import NATURE_LABELS, NATURES, OTHER, OUTCOMES
 from .forms import choices
 
 
 def _clean(value: object) -> object:
     return clean_text(value) if isinstance(value, str) else value
+
+
+NATURE_CHOICES = choices((n, NATURE_LABELS[n]) for n in NATURES)
+RECURRING_LABEL = "The cause recurs"
+DESIGN_LABEL = "The cause is in the control's design"
 
 
 class ResultForm(FlaskForm):
@@ -34,9 +39,7 @@ class ResultForm(FlaskForm):
         render_kw={"rows": 2},
     )
     found_on = DateField("Found on", validators=[Optional()])
-    nature = SelectField(
-        "Nature", choices=choices((n, NATURE_LABELS[n]) for n in NATURES), default="other"
-    )
+    nature = SelectField("Nature", choices=NATURE_CHOICES, default=OTHER)
     cause = TextAreaField(
         "Identified cause",
         validators=[Optional(), Length(max=2000)],
@@ -46,8 +49,8 @@ class ResultForm(FlaskForm):
     involves = StringField(
         "Person or system involved", validators=[Optional(), Length(max=200)], filters=[_clean]
     )
-    recurring = BooleanField("The cause recurs")
-    design = BooleanField("The cause is in the control's design")
+    recurring = BooleanField(RECURRING_LABEL)
+    design = BooleanField(DESIGN_LABEL)
     response = TextAreaField(
         "Management's response",
         validators=[Optional(), Length(max=4000)],

@@ -140,8 +140,8 @@ def test_the_page_lists_candidates_and_an_editor_confirms_and_dismisses(
         .order_by(AuditEvent.id)
     ).all()
     assert [tuple(e) for e in events] == [
-        ("create", "E-2 removed-in-time confirmed", "editor@gamma.example"),
-        ("create", "E-3 ticket dismissed", "editor@gamma.example"),
+        ("create", "CTL-01 E-2 removed-in-time confirmed", "editor@gamma.example"),
+        ("create", "CTL-01 E-3 ticket dismissed", "editor@gamma.example"),
     ]
 
 

@@ -34,6 +34,16 @@ CRITERION_DID_NOT_OCCUR = DID_NOT_OCCUR
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """A conclusion a person recorded over the rule's, and what the rule said at the time."""
+
+    conclusion: str
+    reason: str = ""
+    rule_then: str = ""  # "": not known
+    recorded_on: date | None = None
+
+
+@dataclass(frozen=True)
 class ControlReadiness:
     """One control over the period, as the readiness page and the workbook show it."""
 
@@ -52,10 +62,23 @@ class ControlReadiness:
     override_reason: str = ""
     auditor: Conclusion | None = None
     auditor_tested: int = 0
+    recorded: Recorded | None = None
 
     @property
     def overridden(self) -> bool:
         return self.final != self.rule.conclusion
+
+    @property
+    def rule_changed(self) -> str:
+        """Say what the rule now says when it changed since a conclusion was recorded ("": not)."""
+        recorded = self.recorded
+        if recorded is None or not recorded.rule_then or recorded.rule_then == self.rule.conclusion:
+            return ""
+        on = f" on {recorded.recorded_on}" if recorded.recorded_on else ""
+        return (
+            f"The rule now says “{self.rule.conclusion}”; the conclusion was recorded{on}, "
+            f"when it said “{recorded.rule_then}”."
+        )
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,26 @@ LIMITS = {"what": 4000, "cause": 2000, "involves": 200, "response": 4000}
 
 
 @dataclass(frozen=True)
+class DeviationFacts:
+    """What a deviation says beyond what failed: nature, cause, who or what, recurring, design.
+
+    A deviation recorded on the Testing page and one confirmed from a computed
+    check carry the same facts, and the conclusion rule reads them alike.
+    """
+
+    nature: str = OTHER
+    cause: str = ""
+    involves: str = ""
+    recurring: bool = False
+    design: bool = False
+
+
+def nature_problem(nature: str) -> str | None:
+    """Return the message for a nature outside the vocabulary (None when it is one of NATURES)."""
+    return None if nature in NATURES else f"Choose one of: {', '.join(NATURES)}."
+
+
+@dataclass(frozen=True)
 class ResultInput:
     """What a tester records for one item."""
 
@@ -63,8 +83,8 @@ def check_result(entry: ResultInput, *, previous_outcome: str | None) -> dict[st
     if entry.outcome not in OUTCOMES:
         problems["outcome"] = f"Choose one of: {', '.join(OUTCOMES)}."
         return problems
-    if entry.nature not in NATURES:
-        problems["nature"] = f"Choose one of: {', '.join(NATURES)}."
+    if message := nature_problem(entry.nature):
+        problems["nature"] = message
     for name, limit in LIMITS.items():
         value = getattr(entry, name)
         if len(value) > limit:
