@@ -122,9 +122,12 @@ def test_the_guided_path_by_keyboard_and_every_page_without_serious_violations(
         page.on("pageerror", lambda e: errors.append(str(e)))
         keys = Keyboard(page)
 
+        visited: dict[str, str] = {}
+
         def check(label: str) -> None:
             page.wait_for_load_state("load")
             found[label] = page.evaluate(AXE_RUN)
+            visited[label] = page.url
 
         page.goto(f"{server}/sign-in")
         check("sign in")
@@ -213,6 +216,137 @@ def test_the_guided_path_by_keyboard_and_every_page_without_serious_violations(
             response = page.goto(server + path)
             assert response and response.ok, f"{path} answered {response and response.status}"
             check(label)
+        # every page again at 1440 pixels, signed in afresh (the sign-in pages: signed out)
+        first = dict(visited)
+        wide = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
+        wide.add_init_script(path=str(axe))
+        page = wide.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for label in ("sign up", "sign in"):  # ends on the sign-in page
+            page.goto(first[label])
+            check(f"{label} at 1440")
+        page.fill("input[name=email]", "kim@example.com")
+        page.fill("input[name=password]", "correct horse battery staple")
+        with page.expect_navigation():
+            page.click("form[action$='/sign-in'] button[type=submit]")
+        for label, url in first.items():
+            if label.startswith(("sign in", "sign up")):
+                continue
+            response = page.goto(url)
+            assert response and response.ok, f"{url} answered {response and response.status}"
+            check(f"{label} at 1440")
         browser.close()
+    assert len(found) == 2 * len(first)  # every page at both widths
+    assert {label: v for label, v in found.items() if v} == {}
+    assert errors == []
+
+
+PERIOD_PAGES = (
+    "calendar",
+    "populations",
+    "samples",
+    "evidence",
+    "checks",
+    "testing",
+    "testing/IAM-03",
+    "deviations",
+    "readiness",
+    "requests",
+)
+
+
+def test_every_period_page_of_the_demo_has_no_serious_violations_at_either_width(
+    tmp_path: Path,
+) -> None:
+    """The demo's Type 2 period with two populations (one with candidate deviations), a sample
+    and an auditor request: axe on every period page at 1280 and 1440 pixels."""
+    from riskapp.app import create_app
+    from riskapp.cli import upgrade_database
+    from riskapp.config import SEED_LIBRARY
+    from riskapp.domain.accounts.passwords import hash_password
+    from riskapp.extensions import db
+    from riskapp.models import Membership, User
+    from riskapp.services.demo import create_demo
+    from riskapp.services.library import load_library
+    from tests.browser.conftest import LiveServer
+    from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
+
+    axe = _axe_path()
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'axe.db'}",
+            "SECRET_KEY": "browser-test",
+            "RISKAPP_PASSWORD_HASH": FAST_PASSWORD_HASH,
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+    with app.app_context():
+        upgrade_database()
+        load_library(SEED_LIBRARY)
+        org_id, a = create_demo("Axe Co")
+        user = User(
+            email="axe@example.com", password_hash=hash_password(PASSWORD, FAST_PASSWORD_HASH)
+        )
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(organization_id=org_id, user_id=user.id, role="owner"))
+        db.session.commit()
+    runner = app.test_cli_runner()
+    populations = ROOT / "seed_library/docs/populations"
+    for ref, name in (
+        ("IAM-03", "IAM-03-access-requests.csv"),
+        ("HR-03", "HR-03-joiners-training.csv"),
+    ):
+        args = ["period", "import-population", "--assessment", str(a), "--control", ref]
+        args += ["--file", str(populations / name), "--source", "Okta", "--yes"]
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    drawn = runner.invoke(args=["period", "draw", "--assessment", str(a), "--control", "IAM-03"])
+    assert drawn.exit_code == 0, drawn.output
+    server = LiveServer(app)
+    found: dict[str, list[str]] = {}
+    errors: list[str] = []
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for width in (1280, 1440):
+                context = browser.new_context(
+                    locale="en-US", viewport={"width": width, "height": 900}
+                )
+                context.add_init_script(path=str(axe))
+                page = context.new_page()
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto(f"{server.url}/sign-in")
+                page.fill("input[name=email]", "axe@example.com")
+                page.fill("input[name=password]", PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_url(lambda url: not url.endswith("/sign-in"))
+                paths = [f"/assessments/{a}/period/{name}" for name in PERIOD_PAGES]
+                for path in paths:
+                    response = page.goto(server.url + path)
+                    assert response and response.ok, (
+                        f"{path} answered {response and response.status}"
+                    )
+                    page.wait_for_load_state("load")
+                    found[f"{path} at {width}"] = page.evaluate(AXE_RUN)
+                    if path.endswith("/requests"):
+                        if width == 1280:  # the list as the plan generates it
+                            with page.expect_navigation():
+                                page.click("#generate-requests")
+                            page.wait_for_load_state("load")
+                            found[f"{path} generated"] = page.evaluate(AXE_RUN)
+                        hrefs = page.eval_on_selector_all(
+                            "a[href*='/period/requests/']", "els => els.map(e => e.href)"
+                        )
+                        href = next((h for h in hrefs if re.search(r"/requests/\d+$", h)), None)
+                        assert href, "the request list links no request"
+                        page.goto(href)
+                        page.wait_for_load_state("load")
+                        found[f"one request at {width}"] = page.evaluate(AXE_RUN)
+                context.close()
+            browser.close()
+    finally:
+        server.stop()
+    assert len(found) == 2 * (len(PERIOD_PAGES) + 1) + 1
     assert {label: v for label, v in found.items() if v} == {}
     assert errors == []
