@@ -3,6 +3,9 @@
 Run: python bench/bench_scaling.py [--sizes 1000 5000 20000] [--runs N]
 (set RISKAPP_BENCH_PG_URL=postgresql+psycopg://… to add PostgreSQL, in a schema of its own)
 
+First, on the demo (the shipped library), the coverage service call beside the
+floor query, interleaved, and their ratio (target: within 3×).
+
 Per size, a synthetic library scaled from the coverage issue's shape (per control:
 0.2 criteria, 4 criterion edges of which one primary, 0.4 risks, 2 risk edges) is
 loaded into a fresh database with an assessment selecting every control, and the
@@ -260,6 +263,53 @@ def bench_coverage(size: int, backend: str, library: Library, runs: int) -> Asse
     return data
 
 
+def bench_demo(backend: str, runs: int) -> None:
+    """Print the coverage service call on the demo beside the floor query, interleaved."""
+    from riskapp.app import create_app
+    from riskapp.cli import upgrade_database
+    from riskapp.config import SEED_LIBRARY
+    from riskapp.extensions import db
+    from riskapp.models import Assessment
+    from riskapp.services import coverage as coverage_service
+    from riskapp.services.demo import create_demo
+    from riskapp.services.library import load_library
+
+    with database(backend) as url, tempfile.TemporaryDirectory() as instance:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"}, instance)
+        with app.app_context():
+            upgrade_database()
+            load_library(SEED_LIBRARY)
+            _org, assessment_id = create_demo("Bench Co")
+            db.session.commit()
+
+            def service() -> Any:
+                row = db.session.get(Assessment, assessment_id)
+                result = coverage_service.load(row)
+                db.session.rollback()
+                return result
+
+            def floor() -> Any:
+                rows = floor_query(db.session, assessment_id)
+                db.session.rollback()
+                return rows
+
+            for _ in range(5):  # warm: the library cached, the statements compiled
+                service()
+                floor()
+            service_times, floor_times = [], []
+            for _ in range(runs * 8):
+                service_times.append(median_time(service, 1)[0])
+                floor_s, rows = median_time(floor, 1)
+                floor_times.append(floor_s)
+            warm, floor_s = statistics.median(service_times), statistics.median(floor_times)
+            print(
+                f"demo, {backend}: coverage service warm median {warm * 1000:.2f} ms; floor query "
+                f"{floor_s * 1000:.2f} ms ({len(rows):,} rows); ratio {warm / floor_s:.1f}× "
+                f"{mark(warm / floor_s, 3, '×')}"
+            )
+            db.engine.dispose()
+
+
 def bench_page(app: Any, assessment_id: int, backend: str, runs: int, size: int) -> None:
     """Print the coverage page (test client, signed in as an owner): first view, median, size."""
     from riskapp.extensions import db
@@ -395,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     backends = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+    for backend in backends:
+        bench_demo(backend, args.runs)
     for size in args.sizes:
         start = time.perf_counter()
         library = scaled_library(size)
