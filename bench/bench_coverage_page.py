@@ -1,6 +1,6 @@
 """The coverage page at 5,000 controls and on the demo, each beside its target, in one run.
 
-Run: python bench/bench_coverage_page.py [--size 5000] [--requests N]
+Run: python bench/bench_coverage_page.py [--size 5000] [--requests N] [--only demo|large]
 
 Prints medians (through the test client, signed in as an owner) of:
 - the coverage page of an assessment selecting every control of a synthetic
@@ -114,9 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=9, help="timed requests per page")
+    parser.add_argument(
+        "--only", choices=["demo", "large"], help="run only the demo or the large library"
+    )
     args = parser.parse_args(argv)
-    bench_demo(args.requests * 3)
-    bench_large(args.size, args.requests)
+    if args.only != "large":
+        bench_demo(args.requests * 3)
+    if args.only != "demo":
+        bench_large(args.size, args.requests)
     return 0
 
 

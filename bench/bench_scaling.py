@@ -1,6 +1,6 @@
 """Scaling curves at 1k, 5k and 20k synthetic controls, each figure beside its target.
 
-Run: python bench/bench_scaling.py [--sizes 1000 5000 20000] [--runs N]
+Run: python bench/bench_scaling.py [--sizes 1000 5000 20000] [--runs N] [--only coverage …]
 (set RISKAPP_BENCH_PG_URL=postgresql+psycopg://… to add PostgreSQL, in a schema of its own)
 
 First, on the demo (the shipped library), the coverage service call beside the
@@ -443,7 +443,14 @@ def main(argv: list[str] | None = None) -> int:
         help="also give the scaled library's closing set SECONDS of local search, then "
         "SECONDS of HiGHS, and print what they reach (the yardstick for the 2 s answer)",
     )
+    parser.add_argument(
+        "--only",
+        choices=["coverage", "closing", "workbook"],
+        nargs="+",
+        help="print only these figures (default: all)",
+    )
     args = parser.parse_args(argv)
+    only = set(args.only or ("coverage", "closing", "workbook"))
     backends = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
     for backend in backends:
         bench_demo(backend, args.runs)
@@ -456,13 +463,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{time.perf_counter() - start:.1f} s)"
         )
         data = None
-        for backend in backends:
-            data = bench_coverage(size, backend, library, args.runs)
-        bench_closing(size, library, max(1, args.runs // 2), "scaled library", args.reference)
-        if len(library.criteria) != 1000:  # at 5,000 the scaled library is the issue's shape
-            fixed = synthetic_library(size)  # the issue's shape: 1,000 criteria and 2,000 risks
-            bench_closing(size, fixed, max(1, args.runs // 2), "1,000 criteria and 2,000 risks")
-        if data is not None:
+        if "coverage" in only or "workbook" in only:  # the workbook is of the stored data
+            for backend in backends if "coverage" in only else backends[:1]:
+                data = bench_coverage(size, backend, library, args.runs)
+        if "closing" in only:
+            bench_closing(size, library, max(1, args.runs // 2), "scaled library", args.reference)
+            if len(library.criteria) != 1000:  # at 5,000 the scaled library is the issue's shape
+                fixed = synthetic_library(size)  # the issue's shape: 1,000 criteria, 2,000 risks
+                bench_closing(size, fixed, max(1, args.runs // 2), "1,000 criteria and 2,000 risks")
+        if data is not None and "workbook" in only:
             bench_workbook(library, data, max(1, args.runs // 2))
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"  process peak RSS so far {rss:.0f} MiB")

@@ -25,6 +25,7 @@ def test_every_guided_step_stays_within_the_query_bound(client, auth, many: Asse
         assert page.status_code == 200, step
         counts[step] = len(seen)
         statements[step] = seen
+    print(f"queries per page: {counts}")
     over = {step: n for step, n in counts.items() if n > LIMIT}
     detail = "\n".join(f"--- {step}\n" + "\n".join(statements[step]) for step in over)
     assert not over, f"queries per page: {counts}\n{detail}"
