@@ -20,9 +20,10 @@ treatment is "mitigate" and that no selected (applicable) control mitigates.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..assessment.exclusions import CARVED_OUT, NOT_APPLICABLE_CRITERION, CriterionExclusion
 from ..assessment.model import (
@@ -145,9 +146,12 @@ class Coverage:
 
 def criterion_status(controls: tuple[CoveringControl, ...] | list[CoveringControl]) -> str:
     """Return covered, partial or gap for the applicable controls mapped to one criterion."""
-    applicable = [c for c in controls if c.status != NOT_APPLICABLE]
-    if any(c.strength == "primary" and c.status in WORKING for c in applicable):
-        return COVERED
+    applicable = False
+    for c in controls:  # one pass, stopping at the first working primary control
+        if c.status != NOT_APPLICABLE:
+            if c.strength == "primary" and c.status in WORKING:
+                return COVERED
+            applicable = True
     return PARTIAL_COVERAGE if applicable else GAP
 
 
@@ -167,20 +171,20 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
         edges: Iterable[Edge] = index.by_criterion.get(key, ())
         if key in custom:  # a stable sort keeps library edges before custom ones, as before
             edges = sorted((*edges, *custom[key]), key=coverage_order)
-        found: list[CoveringControl] = []
-        for ref, strength, memo in edges:
-            status = status_of.get(ref)
-            if status is not None:
-                # one shared immutable value per edge and status: making a frozen
-                # dataclass per mapping per request was most of this function's time
-                value = memo.get(status)
-                if value is None:
-                    value = memo[status] = CoveringControl(ref, strength, status)
-                found.append(value)
-        return tuple(found)
+        # one shared immutable value per edge and status: making a frozen dataclass per
+        # mapping per request was most of this function's time (a comprehension, not a
+        # loop of appends: at 20,000 mappings the loop's overhead showed)
+        return tuple(
+            [
+                memo.get(status) or _covering_value(memo, ref, strength, status)
+                for ref, strength, memo in edges
+                if (status := status_of.get(ref)) is not None
+            ]
+        )
 
     set_aside = {(e.framework, e.ref): e for e in assessment.exclusions}
     result = Coverage(criteria=[])
+    counted: list[tuple[str, str, str, str]] = []  # (series, category, framework, status)
     for key in in_scope_criteria(library, assessment.scope):
         criterion = library.criteria[key]
         controls = covering(key)
@@ -198,12 +202,25 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
                 exclusion=exclusion,
             )
         )
-        result.by_series.setdefault(criterion.series, Totals()).add(status)
-        result.by_category.setdefault(criterion.category, Totals()).add(status)
-        result.by_framework.setdefault(criterion.framework, Totals()).add(status)
-        result.overall.add(status)
+        counted.append((criterion.series, criterion.category, criterion.framework, status))
+    # the totals are counted once at the end (a Counter per grouping), in first-seen order
+    groupings = (result.by_series, result.by_category, result.by_framework)
+    for position, into in enumerate(groupings):
+        for (group, status), n in Counter((row[position], row[3]) for row in counted).items():
+            totals = into.get(group)
+            if totals is None:
+                totals = into[group] = Totals()
+            setattr(totals, status, n)
+    for status, n in Counter(row[3] for row in counted).items():
+        setattr(result.overall, status, n)
     result.unmitigated_risks = unmitigated_risks(library, assessment)
     return result
+
+
+def _covering_value(memo: dict[str, Any], ref: str, strength: str, status: str) -> CoveringControl:
+    """Make, keep in `memo` and return the shared value of one mapping in one status."""
+    value = memo[status] = CoveringControl(ref, strength, status)
+    return value
 
 
 def prime(library: Library) -> None:
