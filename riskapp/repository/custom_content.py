@@ -1,8 +1,8 @@
 """Read an assessment's own content, and the retired library entries it still uses.
 
-A fixed number of queries whatever the number of rows: the assessment's own
-and retired risks and controls one query per table, the four kinds of own
-edges one UNION ALL; only retired entries' kept mappings take more.
+One query whatever the number of rows: the assessment's own and retired
+risks and controls and its four kinds of own edges, one UNION ALL read as
+plain rows (no ORM work per row); only retired entries' kept mappings take more.
 """
 
 from __future__ import annotations
@@ -29,12 +29,49 @@ from ..models import (
     SelectedControl,
 )
 
-# The statements are built once (building them took longer than running them); the
+# The statement is built once (building it took longer than running it); the
 # assessment's id is bound at each execution.
 _ID: sa.BindParameter[int] = sa.bindparam("assessment_id", type_=sa.Integer)
-_OWN_AND_RETIRED_CONTROLS = (
-    sa.select(Control)
-    .where(
+# kinds of row in the one query: the four kinds of own edges, then controls, then risks
+_SATISFIES, _MITIGATES, _EVIDENCED, _DOCUMENTED, _CONTROL, _RISK = range(6)
+
+
+def _content_statement() -> sa.Select[Any]:
+    """Return the assessment's own and retired controls and risks and its own edges, one
+    UNION ALL of rows of one shape, by kind then by id.
+
+    Each row is (kind, id, own, s1 … s9, x, y, j): a control's or risk's text
+    fields and levels, or an edge's ends and attributes, as `_read` maps them.
+    Most assessments have none of these, and one query that returns nothing
+    costs a third of three.
+    """
+    text, number, flag = sa.cast(sa.null(), sa.Text), sa.cast(sa.null(), sa.Integer), sa.false()
+    no_list = sa.cast(sa.null(), sa.JSON)
+    controls = sa.select(
+        sa.literal_column(str(_CONTROL), sa.Integer).label("kind"),
+        Control.id.label("id"),
+        Control.assessment_id.is_not(None).label("own"),
+        *(
+            sa.cast(column, sa.Text).label(f"s{n}")
+            for n, column in enumerate(
+                (
+                    Control.ref,
+                    Control.title,
+                    Control.statement,
+                    Control.domain,
+                    Control.type,
+                    Control.nature,
+                    Control.frequency,
+                    Control.owner_role,
+                    Control.retired_in,
+                ),
+                start=1,
+            )
+        ),  # fmt: skip
+        number.label("x"),
+        number.label("y"),
+        Control.successors.label("j"),
+    ).where(
         (Control.assessment_id == _ID)
         | (
             Control.assessment_id.is_(None)
@@ -44,11 +81,23 @@ _OWN_AND_RETIRED_CONTROLS = (
             .exists()
         )
     )
-    .order_by(Control.id)
-)
-_OWN_AND_RETIRED_RISKS = (
-    sa.select(Risk)
-    .where(
+    risks = sa.select(
+        sa.literal_column(str(_RISK), sa.Integer),
+        Risk.id,
+        Risk.assessment_id.is_not(None),
+        Risk.ref,
+        Risk.title,
+        Risk.category,
+        Risk.threat,
+        Risk.weakness,
+        Risk.consequence,
+        Risk.likelihood_rationale,
+        Risk.impact_rationale,
+        text,
+        Risk.likelihood,
+        Risk.impact,
+        Risk.tags,
+    ).where(
         (Risk.assessment_id == _ID)
         | (
             Risk.assessment_id.is_(None)
@@ -58,41 +107,32 @@ _OWN_AND_RETIRED_RISKS = (
             .exists()
         )
     )
-    .order_by(Risk.id)
-)
 
+    def edge(kind: int, row: Any, a: Any, b: Any = text, c: Any = text) -> Any:
+        return (
+            sa.literal_column(str(kind), sa.Integer),
+            row,
+            flag,
+            Control.ref,
+            a,
+            b,
+            c,
+            *(text,) * 5,
+        )
 
-def _own_and_retired_rows(
-    session: Session, assessment_id: int
-) -> tuple[list[Risk], list[Control], list[Control], list[Risk]]:
-    """Return the assessment's own risks and controls, and the retired library controls it
-    selects and risks it rates: one query per table, split here by whose row it is."""
-    bound = {"assessment_id": assessment_id}
-    controls = session.scalars(_OWN_AND_RETIRED_CONTROLS, bound).all()
-    risks = session.scalars(_OWN_AND_RETIRED_RISKS, bound).all()
-    return (
-        [r for r in risks if r.assessment_id is not None],
-        [c for c in controls if c.assessment_id is not None],
-        [c for c in controls if c.assessment_id is None],
-        [r for r in risks if r.assessment_id is None],
-    )
-
-
-def _edges_statement() -> sa.Select[Any]:
-    """Return the four kinds of own edges as one UNION ALL, by kind then in the order added."""
-    no_text = sa.cast(sa.null(), sa.String)
-    no_number = sa.cast(sa.null(), sa.Integer)
     satisfies = (
         sa.select(
-            sa.literal_column("0", sa.Integer).label("kind"),
-            ControlCriterion.id.label("row"),
-            Control.ref.label("control"),
-            Framework.slug.label("a"),
-            Criterion.ref.label("b"),
-            ControlCriterion.strength.label("c"),
-            no_number.label("x"),
-            no_number.label("y"),
-        )
+            *edge(
+                _SATISFIES,
+                ControlCriterion.id,
+                Framework.slug,
+                Criterion.ref,
+                ControlCriterion.strength,
+            ),
+            number,
+            number,
+            no_list,
+        )  # fmt: skip
         .select_from(ControlCriterion)
         .join(Control, Control.id == ControlCriterion.control_id)
         .join(Criterion, Criterion.id == ControlCriterion.criterion_id)
@@ -101,14 +141,10 @@ def _edges_statement() -> sa.Select[Any]:
     )
     mitigates = (
         sa.select(
-            sa.literal_column("1", sa.Integer),
-            ControlRisk.id,
-            Control.ref,
-            Risk.ref,
-            no_text,
-            no_text,
+            *edge(_MITIGATES, ControlRisk.id, Risk.ref),
             ControlRisk.likelihood_effect,
             ControlRisk.impact_effect,
+            no_list,
         )
         .select_from(ControlRisk)
         .join(Control, Control.id == ControlRisk.control_id)
@@ -116,16 +152,7 @@ def _edges_statement() -> sa.Select[Any]:
         .where(ControlRisk.assessment_id == _ID)
     )
     evidenced = (
-        sa.select(
-            sa.literal_column("2", sa.Integer),
-            ControlEvidence.id,
-            Control.ref,
-            EvidenceType.ref,
-            no_text,
-            no_text,
-            no_number,
-            no_number,
-        )
+        sa.select(*edge(_EVIDENCED, ControlEvidence.id, EvidenceType.ref), number, number, no_list)
         .select_from(ControlEvidence)
         .join(Control, Control.id == ControlEvidence.control_id)
         .join(EvidenceType, EvidenceType.id == ControlEvidence.evidence_type_id)
@@ -133,73 +160,80 @@ def _edges_statement() -> sa.Select[Any]:
     )
     documented = (
         sa.select(
-            sa.literal_column("3", sa.Integer),
-            ControlPolicy.id,
-            Control.ref,
-            PolicyTemplate.ref,
-            no_text,
-            no_text,
+            *edge(_DOCUMENTED, ControlPolicy.id, PolicyTemplate.ref),
             sa.case(
                 (ControlPolicy.is_primary, sa.literal_column("1")), else_=sa.literal_column("0")
             ),
-            no_number,
+            number,
+            no_list,
         )
         .select_from(ControlPolicy)
         .join(Control, Control.id == ControlPolicy.control_id)
         .join(PolicyTemplate, PolicyTemplate.id == ControlPolicy.policy_id)
         .where(ControlPolicy.assessment_id == _ID)
     )
-    edges = sa.union_all(satisfies, mitigates, evidenced, documented).subquery()
-    return sa.select(edges).order_by(edges.c.kind, edges.c.row)
+    # the controls come first: the union's column types (JSON, booleans) are theirs
+    rows = sa.union_all(controls, risks, satisfies, mitigates, evidenced, documented).subquery()
+    return sa.select(rows).order_by(rows.c.kind, rows.c.id)
 
 
-_EDGES = _edges_statement()
-
-
-def _custom_edges(session: Session, assessment_id: int, custom: CustomContent) -> None:
-    """Add the assessment's own edges to `custom`, all four kinds in one query, read as
-    plain rows (Core: no ORM work per row)."""
-    rows = session.connection().execute(_EDGES, {"assessment_id": assessment_id})
-    for kind, _, control, a, b, c, x, y in rows:
-        if kind == 0:
-            custom.satisfies.append(dom.Satisfies(control, a, b, c))
-        elif kind == 1:
-            custom.mitigates.append(dom.Mitigates(control, a, x, y))
-        elif kind == 2:
-            custom.evidenced_by.append(dom.EvidencedBy(control, a))
-        else:
-            custom.documented_in.append(dom.DocumentedIn(control, a, bool(x)))
+_CONTENT = _content_statement()
 
 
 def custom_content(session: Session, assessment_id: int) -> CustomContent:
     """Return the assessment's own risks, controls and edges, and the retired library controls
-    and risks it still uses (three queries in all, whatever the number of rows)."""
-    own_risks, own_controls, retired_controls, retired_risks = _own_and_retired_rows(
-        session, assessment_id
-    )
+    and risks it still uses (one query, whatever the number of rows; only retired entries'
+    kept mappings take more)."""
+    rows = session.connection().execute(_CONTENT, {"assessment_id": assessment_id})
     custom = CustomContent()
-    custom.risks.extend(_domain_risk(r) for r in own_risks)
-    custom.controls.extend(_domain_control(c) for c in own_controls)
-    _custom_edges(session, assessment_id, custom)
+    own_risks: list[dom.Risk] = []
+    retired_controls: list[tuple[int, dom.Control, list[str], str]] = []
+    retired_risks: list[tuple[int, dom.Risk]] = []
+    for kind, row_id, own, *texts, x, y, listed in rows:
+        a, b, c, d, e, f, g, h, i = texts
+        if kind == _CONTROL:
+            control = dom.Control(a, b, c, d, e, f, g, h)
+            if own:
+                custom.controls.append(control)
+            else:
+                retired_controls.append((row_id, control, listed or [], i or ""))
+        elif kind == _RISK:
+            risk = dom.Risk(a, b, c, d, e, f, x, g, y, h, tuple(listed or ()))
+            if own:
+                own_risks.append(risk)
+            else:
+                retired_risks.append((row_id, risk))
+        elif kind == _SATISFIES:
+            custom.satisfies.append(dom.Satisfies(a, b, c, d))
+        elif kind == _MITIGATES:
+            custom.mitigates.append(dom.Mitigates(a, b, x, y))
+        elif kind == _EVIDENCED:
+            custom.evidenced_by.append(dom.EvidencedBy(a, b))
+        else:
+            custom.documented_in.append(dom.DocumentedIn(a, b, bool(x)))
+    custom.risks.extend(own_risks)  # the own risks first, then the own controls, as before
     _add_retired(session, custom, retired_controls, retired_risks)
     return custom
 
 
 def _add_retired(
-    session: Session, custom: CustomContent, rows: list[Control], risks: list[Risk]
+    session: Session,
+    custom: CustomContent,
+    controls: list[tuple[int, dom.Control, list[str], str]],
+    risks: list[tuple[int, dom.Risk]],
 ) -> None:
     """Add retired library controls and risks the assessment still uses to `custom`.
 
     Each comes with its mappings as kept at retirement: a retired control's
     edges, and the mitigations of a retired risk by current controls.
     """
-    ids = [row.id for row in rows]
-    risk_ids = {row.id for row in risks}
-    for row in rows:
-        custom.controls.append(_domain_control(row))
-        custom.retired[row.ref] = dom.Retirement(tuple(row.successors or ()), row.retired_in)
-    for risk in risks:
-        custom.risks.append(_domain_risk(risk))
+    ids = [row_id for row_id, *_ in controls]
+    risk_ids = {row_id for row_id, _ in risks}
+    for _id, control, successors, retired_in in controls:
+        custom.controls.append(control)
+        custom.retired[control.ref] = dom.Retirement(tuple(successors), retired_in)
+    for _id, risk in risks:
+        custom.risks.append(risk)
         custom.retired_risks.add(risk.ref)
     if risk_ids:
         for e in session.scalars(
@@ -248,32 +282,3 @@ def _add_retired(
         if e.policy.retired:
             continue
         custom.documented_in.append(dom.DocumentedIn(e.control.ref, e.policy.ref, e.is_primary))
-
-
-def _domain_risk(r: Risk) -> dom.Risk:
-    return dom.Risk(
-        ref=r.ref,
-        title=r.title,
-        category=r.category,
-        threat=r.threat,
-        weakness=r.weakness,
-        consequence=r.consequence,
-        likelihood=r.likelihood,
-        likelihood_rationale=r.likelihood_rationale,
-        impact=r.impact,
-        impact_rationale=r.impact_rationale,
-        tags=tuple(r.tags),
-    )
-
-
-def _domain_control(c: Control) -> dom.Control:
-    return dom.Control(
-        ref=c.ref,
-        title=c.title,
-        statement=c.statement,
-        domain=c.domain,
-        type=c.type,
-        nature=c.nature,
-        frequency=c.frequency,
-        owner_role=c.owner_role,
-    )
