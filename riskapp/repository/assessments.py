@@ -121,10 +121,12 @@ def _ratings(
         )
         .all()
     )
-    known = {ref: risk.tags for ref, risk in library.risks.items()} if library else {}
-    missing = [r.ref for r in rows if r.current and r.tags is None and r.ref not in known]
+    library_risks = library.risks if library else {}
+    # each row is (ref, tags, current, custom, *rating): read by position, not by name
+    missing = [row[0] for row in rows if row[2] and row[1] is None and row[0] not in library_risks]
+    found: dict[str, tuple[str, ...]] = {}
     if missing:  # a library risk the cached library lacks: read its tags after all
-        known.update(
+        found.update(
             (ref, tuple(value or ()))
             for ref, value in session.execute(
                 sa.select(Risk.ref, Risk.tags).where(
@@ -133,12 +135,20 @@ def _ratings(
             )
         )
 
+    applies: dict[tuple[str, ...], bool] = {}  # per distinct set of tags: few per library
     ratings = []
     for ref, tags, current, custom, *rating in rows:
-        if current and tags is None and ref in known:
-            tags = known[ref]
-        if custom or is_applicable(tuple(tags or ()), active):
-            ratings.append(_rating(ref, *rating))
+        if current and tags is None:
+            risk = library_risks.get(ref)
+            tags = risk.tags if risk is not None else found.get(ref)
+        if not custom:
+            key = tuple(tags or ())
+            applicable = applies.get(key)
+            if applicable is None:
+                applicable = applies[key] = is_applicable(key, active)
+            if not applicable:
+                continue
+        ratings.append(_rating(ref, *rating))
     return ratings
 
 
