@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from ..domain.assessment.applicability import active_tags, is_applicable
 from ..domain.assessment.model import (
@@ -28,11 +28,39 @@ from ..models import (
 from . import inventory as inventory_repo
 from . import vendors as vendors_repo
 from .custom_content import custom_content
+from .scoping import LARGEST_ROW_ID, owned_by
 
 
 def get_assessment(session: Session, assessment_id: int) -> Assessment:
     """Return an assessment by id, whatever its organisation (CLI and services only)."""
     row = session.get(Assessment, assessment_id)
+    if row is None:
+        raise NotFound("assessment", assessment_id)
+    return row
+
+
+# built once (every page of an assessment runs it); the ids are bound at each execution
+_OWNED_ASSESSMENT = (
+    owned_by(Assessment, sa.bindparam("organization_id", type_=sa.Integer))
+    .where(Assessment.id == sa.bindparam("assessment_id", type_=sa.Integer))
+    .options(joinedload(Assessment.framework))
+)
+
+
+def owned_assessment(session: Session, organization_id: int, assessment_id: int) -> Assessment:
+    """Return the organisation's assessment, or raise NotFound (as `get_owned` does).
+
+    Its framework comes in the same query: every page of an assessment reads
+    the framework's slug, and a lazy load of it was a query of its own.
+    """
+    row = (
+        session.scalars(
+            _OWNED_ASSESSMENT,
+            {"organization_id": organization_id, "assessment_id": assessment_id},
+        ).first()
+        if 0 <= assessment_id <= LARGEST_ROW_ID
+        else None
+    )
     if row is None:
         raise NotFound("assessment", assessment_id)
     return row

@@ -25,13 +25,15 @@ def to_entry(row: System) -> SystemEntry:
     )
 
 
+# built once (every page of an assessment reads the systems); the organisation is bound
+_SYSTEMS = owned_by(System, sa.bindparam("organization_id", type_=sa.Integer)).order_by(
+    sa.func.lower(System.name), System.id
+)
+
+
 def systems(session: Session, organization_id: int) -> list[System]:
     """Return the organisation's systems, by name."""
-    return list(
-        session.scalars(
-            owned_by(System, organization_id).order_by(sa.func.lower(System.name), System.id)
-        )
-    )
+    return list(session.scalars(_SYSTEMS, {"organization_id": organization_id}))
 
 
 def entries(session: Session, organization_id: int) -> list[SystemEntry]:

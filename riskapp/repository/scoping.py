@@ -120,8 +120,12 @@ KINDS: dict[type, str] = {
 }
 
 
-def owned_by(model: type[T], organization_id: int) -> sa.Select[T]:
-    """Return a select of the `model` rows that belong to the organisation."""
+def owned_by(model: type[T], organization_id: int | sa.BindParameter[int]) -> sa.Select[T]:
+    """Return a select of the `model` rows that belong to the organisation.
+
+    `organization_id` may be a bind parameter, for a statement built once and
+    run with the organisation's id given at each execution.
+    """
     query: Any = sa.select(model)
     if model is Organization:
         return query.where(Organization.id == organization_id)

@@ -13,18 +13,24 @@ from ..models import Assessment, Control, Criterion, CriterionExclusion, Vendor
 from .scoping import owned_by
 
 
+def _vendors_statement(include_retired: bool) -> sa.Select:
+    query = (
+        owned_by(Vendor, sa.bindparam("organization_id", type_=sa.Integer))
+        .options(selectinload(Vendor.report), selectinload(Vendor.cuecs))
+        .order_by(sa.func.lower(Vendor.name), Vendor.id)
+    )
+    return query if include_retired else query.where(Vendor.retired_at.is_(None))
+
+
+# built once per process, with and without the retired vendors; the organisation is bound
+_VENDORS = {retired: _vendors_statement(retired) for retired in (False, True)}
+
+
 def vendors(
     session: Session, organization_id: int, *, include_retired: bool = False
 ) -> list[Vendor]:
     """Return the organisation's vendors by name (retired ones only when asked)."""
-    query = (
-        owned_by(Vendor, organization_id)
-        .options(selectinload(Vendor.report), selectinload(Vendor.cuecs))
-        .order_by(sa.func.lower(Vendor.name), Vendor.id)
-    )
-    if not include_retired:
-        query = query.where(Vendor.retired_at.is_(None))
-    return list(session.scalars(query))
+    return list(session.scalars(_VENDORS[include_retired], {"organization_id": organization_id}))
 
 
 def vendor_named(session: Session, organization_id: int, name: str) -> Vendor | None:
@@ -62,19 +68,21 @@ def to_record(vendor: Vendor) -> VendorRecord:
     )
 
 
+# built once (every coverage read runs it); the assessment is bound at each execution
+_EXCLUSION_ROWS = (
+    sa.select(CriterionExclusion)
+    .where(CriterionExclusion.assessment_id == sa.bindparam("assessment_id", type_=sa.Integer))
+    .options(
+        selectinload(CriterionExclusion.criterion).selectinload(Criterion.framework),
+        selectinload(CriterionExclusion.vendor).selectinload(Vendor.report),
+    )
+    .order_by(CriterionExclusion.criterion_id)
+)
+
+
 def exclusion_rows(session: Session, assessment_id: int) -> list[CriterionExclusion]:
     """Return the assessment's criteria set aside, by criterion position."""
-    return list(
-        session.scalars(
-            sa.select(CriterionExclusion)
-            .where(CriterionExclusion.assessment_id == assessment_id)
-            .options(
-                selectinload(CriterionExclusion.criterion).selectinload(Criterion.framework),
-                selectinload(CriterionExclusion.vendor).selectinload(Vendor.report),
-            )
-            .order_by(CriterionExclusion.criterion_id)
-        )
-    )
+    return list(session.scalars(_EXCLUSION_ROWS, {"assessment_id": assessment_id}))
 
 
 def exclusions(session: Session, assessment: Assessment) -> list[ExclusionData]:

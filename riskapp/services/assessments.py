@@ -8,7 +8,7 @@ from ..domain.errors import InvalidInput, NotFound
 from ..extensions import db
 from ..models import Assessment, Framework
 from ..repository import wizard as repo
-from ..repository.scoping import get_owned
+from ..repository.assessments import owned_assessment
 
 
 def frameworks() -> list[Framework]:
@@ -22,8 +22,8 @@ def list_assessments(organization_id: int) -> list[AssessmentSummary]:
 
 
 def get(organization_id: int, assessment_id: int) -> Assessment:
-    """Return the organisation's assessment, or raise NotFound."""
-    return get_owned(db.session, Assessment, assessment_id, organization_id)
+    """Return the organisation's assessment (with its framework), or raise NotFound."""
+    return owned_assessment(db.session, organization_id, assessment_id)
 
 
 def _name(name: str) -> str:
