@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -191,6 +191,16 @@ def _url_prefix(endpoint: str, **values: object) -> str:
     return url_for(endpoint, **values, ref="ref")[: -len("ref")]
 
 
+# how url_for quotes a path part and a query value (werkzeug's converters and urlencode):
+# the page's links made from one url_for per kind are the very ones url_for would give
+PATH_SAFE = "!$&'()*+,/:;=@"
+QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def _path_link(prefix: str) -> Callable[[str], str]:
+    return lambda ref: prefix + quote(ref, safe=PATH_SAFE)
+
+
 def _coverage_page(
     assessment_id: int, include_risks: bool, status: int = 200, **context: object
 ) -> ResponseReturnValue:
@@ -200,6 +210,9 @@ def _coverage_page(
         criteria = _url_prefix("library.criterion", slug=slug)
         controls = _url_prefix("library.control")
         cards = url_for("wizard.controls", assessment_id=row.id)
+        domains = url_for(
+            "wizard.coverage", assessment_id=row.id, domain="KEY", _anchor="heatmap-heading"
+        ).split("KEY")
         page = coverage_service.coverage_page(
             row,
             include_risks=include_risks,
@@ -207,9 +220,7 @@ def _coverage_page(
             control_link=lambda ref: controls + quote(ref, safe=""),
             card_link=lambda ref: f"{cards}?edit={quote(ref, safe='')}#c-{ref}",
             domain=request.args.get("domain"),
-            domain_link=lambda key: url_for(
-                "wizard.coverage", assessment_id=row.id, domain=key, _anchor="heatmap-heading"
-            ),
+            domain_link=lambda key: quote_plus(key, safe=QUERY_SAFE).join(domains),
         )
         figures = coverage_page_figures(
             page["coverage"],
@@ -218,7 +229,15 @@ def _coverage_page(
             page["series_titles"],
             page["domains"] if page["grouped"] else None,
         )
-        return {**page, **figures, "columns": len(page["columns"])}
+        return {
+            **page,
+            **figures,
+            "columns": len(page["columns"]),
+            # the template's links to the library, without a url_for per link
+            "control_href": _path_link(controls),
+            "criterion_href": _path_link(criteria),
+            "set_aside_url": url_for("wizard.set_aside", assessment_id=row.id),
+        }
 
     page = _render("coverage", assessment_id, status, build=build, **context)
     return allow_chart_styles(make_response(page))
