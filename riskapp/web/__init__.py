@@ -18,6 +18,7 @@ def register_web(app: Flask) -> None:
         exports,
         inventory,
         library,
+        links,
         main,
         organizations,
         period,
@@ -38,6 +39,7 @@ def register_web(app: Flask) -> None:
     transactions.init_transactions(app)
     security.init_security(app)
     access.init_access(app)
+    links.init_links(app)  # the templates' url_for, keeping the menus' fixed links
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(organizations.bp)
