@@ -14,6 +14,7 @@ replaced by a new object whenever a library release is loaded.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 
@@ -30,19 +31,25 @@ STATS = {"solved": 0, "reused": 0}
 
 
 def state_key(library: Library, data: AssessmentData, include_risks: bool) -> str:
-    """Return the hash of everything the closing set is computed from."""
+    """Return the hash of everything the closing set is computed from.
+
+    The state is pickled, not repr'd, and each rating goes in as the tuple of
+    its fields' values (every field, in order): both are made in C, where a
+    dataclass's repr ran Python code per field, per rating, per request. Two
+    different states never pickle alike, so a key never stands for another state.
+    """
     state = (
         library.meta.name,
         library.meta.version,
         data.id,
         data.scope,
         [(c.ref, c.status) for c in data.controls],
-        data.risks,
+        [tuple(vars(r).values()) for r in data.risks],
         data.exclusions,
         data.custom,
         include_risks,
     )
-    return hashlib.sha256(repr(state).encode()).hexdigest()
+    return hashlib.sha256(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def cached_closing_set(
