@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -96,8 +97,16 @@ def _groups(keys: Sequence[str]) -> list[tuple[str, int, int]]:
     return runs
 
 
+@lru_cache(maxsize=32768)
+def _escaped(text: str) -> str:
+    """Return `text` HTML-escaped, kept: the labels are the library's and recur on every view."""
+    return escape(text)
+
+
 def _link(text: str, url: str) -> str:
-    return f'<a href="{escape(url)}" target="_self">{escape(text)}</a>' if url else escape(text)
+    return (
+        f'<a href="{_escaped(url)}" target="_self">{_escaped(text)}</a>' if url else _escaped(text)
+    )
 
 
 def coverage_heatmap_figure(
@@ -123,12 +132,12 @@ def coverage_heatmap_figure(
     if domains is not None:
         keys = [key for key, _link in domains]
         cells, labels = domain_cells(coverage, controls, keys)
-        column_text = [escape(key.replace("-", " ")) for key in keys]
+        column_text = [_escaped(key.replace("-", " ")) for key in keys]
         ticktext = [_link(key.replace("-", " "), link) for key, link in domains]
         shapes, annotations = _group_marks(coverage, [])  # series marks only
     else:
         cells, labels = control_cells(coverage, controls)
-        column_text = [escape(f"{c.ref} {c.title}") for c in controls]
+        column_text = [_escaped(f"{c.ref} {c.title}") for c in controls]
         ticktext = [_link(c.ref, c.url) for c in controls]
         shapes, annotations = _group_marks(coverage, controls)
     n_columns = len(column_text)
@@ -140,7 +149,7 @@ def coverage_heatmap_figure(
         "y": list(range(len(rows))),
         "cells": cells,
         "hover": {
-            "rows": [escape(f"{item.ref} {item.title}") for item in rows],
+            "rows": [_escaped(f"{item.ref} {item.title}") for item in rows],
             "columns": column_text,
             "labels": labels,
             "status": [f"criterion {item.status}" for item in rows],
@@ -163,8 +172,8 @@ def coverage_heatmap_figure(
         "x": ["status"],
         "y": list(range(len(rows))),
         "customdata": [
-            [[escape(f"{item.ref} {item.title}"), CRITERION_LABELS[item.status],
-              escape(_status_note(item))]]
+            [[_escaped(f"{item.ref} {item.title}"), CRITERION_LABELS[item.status],
+              _escaped(_status_note(item))]]
             for item in rows
         ],
         "hovertemplate": (
@@ -256,12 +265,12 @@ def _group_marks(
     ]  # fmt: skip
     annotations: list[dict[str, object]] = [
         dict(x=(first + last) / 2, xref="x", y=0, yref="paper", yshift=-6,
-             text=escape(key.replace("-", " ")), showarrow=False, textangle=-90,
+             text=_escaped(key.replace("-", " ")), showarrow=False, textangle=-90,
              xanchor="center", yanchor="top", font=GROUP_FONT)
         for key, first, last in domains
     ]  # fmt: skip
     annotations += [
-        dict(x=1, xref="paper", xshift=4, y=(first + last) / 2, yref="y", text=escape(key),
+        dict(x=1, xref="paper", xshift=4, y=(first + last) / 2, yref="y", text=_escaped(key),
              showarrow=False, xanchor="left", font=GROUP_FONT)
         for key, first, last in series
     ]  # fmt: skip
@@ -284,7 +293,7 @@ def series_status_figure(coverage: Coverage, series_titles: dict[str, str]) -> d
     so that every trace has its colour scale and the cells line up.
     """
     refs = list(coverage.by_series)
-    labels = [escape(f"{ref} {series_titles.get(ref, '')}".strip()) for ref in refs]
+    labels = [_escaped(f"{ref} {series_titles.get(ref, '')}".strip()) for ref in refs]
     statuses = list(COVERAGE_STATUSES)
     width = len(statuses)
     traces: list[dict[str, Any]] = []
