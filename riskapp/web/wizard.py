@@ -8,6 +8,7 @@ answers and the messages beside the fields (status 422).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -198,7 +199,13 @@ QUERY_SAFE = "!$'()*,/:;?@"
 
 
 def _path_link(prefix: str) -> Callable[[str], str]:
-    return lambda ref: prefix + quote(ref, safe=PATH_SAFE)
+    return lambda ref: prefix + _quoted(ref, PATH_SAFE)
+
+
+@lru_cache(maxsize=32768)
+def _quoted(ref: str, safe: str = "") -> str:
+    """Return `ref` percent-quoted, kept: the page's links quote the same refs on every view."""
+    return quote(ref, safe=safe)
 
 
 def _coverage_page(
@@ -216,9 +223,9 @@ def _coverage_page(
         page = coverage_service.coverage_page(
             row,
             include_risks=include_risks,
-            criterion_link=lambda ref: criteria + quote(ref, safe=""),
-            control_link=lambda ref: controls + quote(ref, safe=""),
-            card_link=lambda ref: f"{cards}?edit={quote(ref, safe='')}#c-{ref}",
+            criterion_link=lambda ref: criteria + _quoted(ref),
+            control_link=lambda ref: controls + _quoted(ref),
+            card_link=lambda ref: f"{cards}?edit={_quoted(ref)}#c-{ref}",
             domain=request.args.get("domain"),
             domain_link=lambda key: quote_plus(key, safe=QUERY_SAFE).join(domains),
         )
