@@ -165,7 +165,24 @@ def _ratings(
 
     applies: dict[tuple[str, ...], bool] = {}  # per distinct set of tags: few per library
     ratings = []
-    for ref, tags, current, custom, *rating in rows:
+    # the columns unpacked by name and the rating made here, not through a helper taking
+    # *args: at 2,000 ratings the call and the packing showed
+    for (
+        ref,
+        tags,
+        current,
+        custom,
+        likelihood,
+        impact,
+        excluded,
+        exclusion_reason,
+        treatment,
+        owner,
+        rationale,
+        residual_likelihood,
+        residual_impact,
+        override_reason,
+    ) in rows:
         if current and tags is None:
             risk = library_risks.get(ref)
             tags = risk.tags if risk is not None else found.get(ref)
@@ -176,35 +193,23 @@ def _ratings(
                 applicable = applies[key] = is_applicable(key, active)
             if not applicable:
                 continue
-        ratings.append(_rating(ref, *rating))
+        ratings.append(
+            RiskRating(
+                ref,
+                likelihood,
+                impact,
+                excluded,
+                exclusion_reason,
+                treatment,
+                owner,
+                rationale,
+                (residual_likelihood, residual_impact)
+                if residual_likelihood and residual_impact
+                else None,
+                override_reason,
+            )
+        )
     return ratings
-
-
-def _rating(
-    ref: str,
-    likelihood: int | None,
-    impact: int | None,
-    excluded: bool,
-    exclusion_reason: str,
-    treatment: str | None,
-    owner: str,
-    rationale: str,
-    residual_likelihood: int | None,
-    residual_impact: int | None,
-    override_reason: str,
-) -> RiskRating:
-    return RiskRating(
-        ref,
-        likelihood,  # type: ignore[arg-type]
-        impact,  # type: ignore[arg-type]
-        excluded,
-        exclusion_reason,
-        treatment,
-        owner,
-        rationale,
-        (residual_likelihood, residual_impact) if residual_likelihood and residual_impact else None,
-        override_reason,
-    )
 
 
 def to_assessment_data(
