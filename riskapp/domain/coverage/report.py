@@ -161,8 +161,11 @@ def compute_coverage(library: Library, assessment: AssessmentData) -> Coverage:
     The library's mappings come from its edge index (grouped by criterion and
     already in coverage order); only criteria with custom mappings are sorted here.
     """
-    status_of = {c.ref: c.status for c in assessment.controls}
     index = edge_index(library)
+    # keyed by the edges' own ref strings, so the lookup per edge below is by identity
+    # (a selection's ref read from the database is an equal string, not the same one)
+    refs = index.refs
+    status_of = {refs.get(c.ref, c.ref): c.status for c in assessment.controls}
     custom: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     for edge in assessment.custom.satisfies:
         custom[(edge.framework, edge.criterion)].append((edge.control, edge.strength, {}))

@@ -29,6 +29,9 @@ class EdgeIndex:
     stamp: tuple[int, int, int, int]
     by_criterion: CriterionEdges
     mitigated_by: dict[str, frozenset[str]]
+    # each satisfying control's ref → the very string object the edges hold: a dict keyed
+    # by these finds an edge's ref by identity, without comparing the characters
+    refs: dict[str, str]
 
 
 def coverage_order(edge: Edge) -> tuple[bool, str]:
@@ -57,8 +60,13 @@ def edge_index(library: Library) -> EdgeIndex:
     mitigated: dict[str, set[str]] = defaultdict(set)
     for m in library.mitigates:
         mitigated[m.risk].add(m.control)
+    refs: dict[str, str] = {}
+    for edges in grouped.values():
+        for ref, _strength, _memo in edges:
+            refs.setdefault(ref, ref)
     index = EdgeIndex(
         stamp=stamp,
+        refs=refs,
         by_criterion={
             key: tuple(sorted(edges, key=coverage_order)) for key, edges in grouped.items()
         },
