@@ -559,6 +559,14 @@ def _transaction(session: Session | scoped_session[Session]) -> object:
     return real.get_transaction()
 
 
+# built once: every request that reads the library runs it
+_LATEST_RELEASE = (
+    sa.select(LibraryRelease.id, LibraryRelease.loaded_at)
+    .order_by(LibraryRelease.id.desc())
+    .limit(1)
+)
+
+
 def cached_library(session: Session) -> dom.Library:
     """Return read_library's result, re-read only when a newer library release was loaded.
 
@@ -573,11 +581,9 @@ def cached_library(session: Session) -> dom.Library:
     memo = session.info.get(_IN_TRANSACTION)
     if memo is not None and memo[0] is _transaction(session) and hit and hit[1] is memo[1]:
         return hit[1]  # the release was read in this transaction (this request) already
-    latest = session.execute(
-        sa.select(LibraryRelease.id, LibraryRelease.loaded_at)
-        .order_by(LibraryRelease.id.desc())
-        .limit(1)
-    ).first()
+    if session.autoflush:  # the Core read below does not flush a pending release itself
+        session.flush()
+    latest = session.connection().execute(_LATEST_RELEASE).first()  # Core: no ORM layer
     key = (latest[0], latest[1]) if latest else (0, None)
     if hit is None or hit[0] != key:
         library = _read_shared(url, key) if latest else None
