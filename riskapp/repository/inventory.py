@@ -36,9 +36,39 @@ def systems(session: Session, organization_id: int) -> list[System]:
     return list(session.scalars(_SYSTEMS, {"organization_id": organization_id}))
 
 
+# the same systems, as the columns of a SystemEntry (Core rows: no ORM row per system)
+_ENTRIES = _SYSTEMS.with_only_columns(
+    System.id,
+    System.name,
+    System.kind,
+    System.owner,
+    System.classification,
+    System.in_scope,
+    System.notes,
+    System.retired,
+    System.roles,
+)
+
+
 def entries(session: Session, organization_id: int) -> list[SystemEntry]:
     """Return the organisation's systems as domain entries, by name."""
-    return [to_entry(row) for row in systems(session, organization_id)]
+    if session.autoflush:  # a Core read does not flush pending changes itself
+        session.flush()
+    rows = session.connection().execute(_ENTRIES, {"organization_id": organization_id})
+    return [
+        SystemEntry(
+            id=row_id,
+            name=name,
+            kind=kind,
+            owner=owner,
+            classification=classification,
+            in_scope=in_scope,
+            notes=notes,
+            retired=retired,
+            roles=tuple(roles or ()),
+        )
+        for row_id, name, kind, owner, classification, in_scope, notes, retired, roles in rows
+    ]
 
 
 def get_system(session: Session, organization_id: int, system_id: int) -> System:
