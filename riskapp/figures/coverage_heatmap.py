@@ -336,7 +336,8 @@ def series_status_figure(coverage: Coverage, series_titles: dict[str, str]) -> d
 
 
 def _json(figure: dict[str, Any]) -> str:
-    return json.dumps(figure, separators=(",", ":"), ensure_ascii=False)
+    # a figure is plain lists and dicts made here, never circular: no check per container
+    return json.dumps(figure, separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
 def coverage_page_figures(
