@@ -71,11 +71,22 @@ def coverage_page(
     ranked = {t.ref: t.candidates for t in closing.targets if t.kind == "criterion"}
     closers = primary_closers(library, data)
     vendors = carveouts.carve_out_vendors(row.organization_id)
-    known = {**library.controls, **{c.ref: c for c in data.custom.controls}}
     titles = series_titles(library, data.scope.framework)
+    gaps: list[dict[str, Any]] = [
+        {
+            "item": item,
+            "needs_control": needs_new_control(item),
+            "closers": ranked.get(item.ref) or closers.get(item.ref, []),
+        }
+        for item in coverage.of_status("gap", "partial")
+    ]
+    monitoring = carveouts.monitoring_to_select(data, library)
     return {
         "coverage": coverage,
-        "titles": {ref: c.title for ref, c in known.items()},
+        # the titles of the controls the page names by ref: the closers and monitoring
+        "titles": _control_titles(
+            library, data, [ref for g in gaps for ref in g["closers"]] + monitoring
+        ),
         "series_titles": titles,
         "columns": columns,  # the figures are built by the view (figures.coverage_heatmap)
         "criterion_links": [criterion_link(c.ref) for c in coverage.criteria],
@@ -85,14 +96,7 @@ def coverage_page(
             else [card_link(c.ref) for c in columns]
         ),
         **grid,
-        "gaps": [
-            {
-                "item": item,
-                "needs_control": needs_new_control(item),
-                "closers": ranked.get(item.ref) or closers.get(item.ref, []),
-            }
-            for item in coverage.of_status("gap", "partial")
-        ],
+        "gaps": gaps,
         "closing": closing,
         "include_risks": include_risks,
         "unmitigated": [
@@ -104,9 +108,24 @@ def coverage_page(
         "set_aside": coverage.set_aside,
         "carve_out_vendors": vendors,
         "office": carveouts.office_suggestion(data, library, vendors),
-        "monitoring": carveouts.monitoring_to_select(data, library),
+        "monitoring": monitoring,
         "open_criteria": [c for c in coverage.criteria if c.exclusion is None],
     }
+
+
+def _control_titles(library: Library, data: AssessmentData, refs: list[str]) -> dict[str, str]:
+    """Return ref → title of these controls (the assessment's own first, then the library's).
+
+    Only the refs the page names: a title for every library control was a
+    dict of the whole library per view.
+    """
+    custom = {c.ref: c for c in data.custom.controls}
+    found = {}
+    for ref in refs:
+        control = custom.get(ref) or library.controls.get(ref)
+        if control is not None:
+            found[ref] = control.title
+    return found
 
 
 def heatmap_columns(
