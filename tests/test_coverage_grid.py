@@ -168,3 +168,38 @@ def test_a_worker_reads_and_indexes_the_library_as_it_starts(app, loaded, tmp_pa
         instance_path=str(tmp_path / "instance"),
     )
     assert warm_up(empty, freeze=False) is False
+
+
+def test_the_heatmap_is_made_once_per_state_and_follows_each_change(
+    client, auth, two_orgs, monkeypatch
+) -> None:
+    from riskapp.web import wizard as wizard_views
+
+    closing_cache.clear()
+    made: list[int] = []
+    real = wizard_views.coverage_page_figures
+
+    def figures(*args, **kwargs):  # type: ignore[no-untyped-def]
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(wizard_views, "coverage_page_figures", figures)
+    a = two_orgs.assessment_a
+    _select(a, "CTL-02")
+    a.step_reached = "coverage"
+    db.session.commit()
+    auth.sign_in(two_orgs.owner_a.user.email)
+    url = f"/assessments/{a.id}/steps/coverage"
+    first = _figure(client.get(url).get_data(as_text=True), "coverage-heatmap")
+    again = _figure(client.get(url).get_data(as_text=True), "coverage-heatmap")
+    assert again == first and len(made) == 1  # the same state: the same figure, made once
+
+    choice = db.session.scalar(
+        sa.select(SelectedControl).where(SelectedControl.assessment_id == a.id)
+    )
+    choice.status = "planned"  # a status: T1.2's cell changes colour
+    db.session.commit()
+    changed = _figure(client.get(url).get_data(as_text=True), "coverage-heatmap")
+    assert len(made) == 2 and changed["data"][0]["z"] != first["data"][0]["z"]
+    assert changed == _figure(client.get(url).get_data(as_text=True), "coverage-heatmap")
+    assert len(made) == 2

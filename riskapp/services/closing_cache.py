@@ -17,6 +17,9 @@ import hashlib
 import pickle
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from ..domain.assessment.model import AssessmentData
 from ..domain.coverage.closing import ClosingSet, closing_set
@@ -24,6 +27,7 @@ from ..domain.coverage.report import Coverage
 from ..domain.library.model import Library
 
 LIMIT = 64  # states kept per process, the least recently used dropped first
+T = TypeVar("T")
 
 _ENTRIES: OrderedDict[str, tuple[Library, ClosingSet]] = OrderedDict()
 _LOCK = threading.Lock()
@@ -53,10 +57,18 @@ def state_key(library: Library, data: AssessmentData, include_risks: bool) -> st
 
 
 def cached_closing_set(
-    library: Library, data: AssessmentData, coverage: Coverage, *, include_risks: bool = False
+    library: Library,
+    data: AssessmentData,
+    coverage: Coverage,
+    *,
+    include_risks: bool = False,
+    key: str | None = None,
 ) -> ClosingSet:
-    """Return the closing set of this state, solving it only when the state is new."""
-    key = state_key(library, data, include_risks)
+    """Return the closing set of this state, solving it only when the state is new.
+
+    `key`, when given, is this state's `state_key` (taken once by the caller).
+    """
+    key = key or state_key(library, data, include_risks)
     with _LOCK:
         hit = _ENTRIES.get(key)
         if hit is not None and hit[0] is library:
@@ -73,7 +85,42 @@ def cached_closing_set(
     return found
 
 
+@dataclass(frozen=True)
+class State:
+    """One assessment state as the coverage page saw it: its key and the library it used."""
+
+    key: str
+    library: Library
+
+
+# what else a page derives from one state alone (the figures, …), by (state key, what)
+_DERIVED: OrderedDict[tuple[str, Hashable], tuple[Library, Any]] = OrderedDict()
+
+
+def cached_for_state(state: State, what: Hashable, make: Callable[[], T]) -> T:
+    """Return `make()` for this state and `what`, made only when the pair is new.
+
+    `what` must name everything else the value depends on (for a figure: the
+    link prefixes it embeds). Kept like the closing sets: per process, the
+    least recently used of `LIMIT` pairs per kind dropped first.
+    """
+    key = (state.key, what)
+    with _LOCK:
+        hit = _DERIVED.get(key)
+        if hit is not None and hit[0] is state.library:
+            _DERIVED.move_to_end(key)
+            return cast(T, hit[1])
+    value = make()
+    with _LOCK:
+        _DERIVED[key] = (state.library, value)
+        _DERIVED.move_to_end(key)
+        while len(_DERIVED) > 4 * LIMIT:
+            _DERIVED.popitem(last=False)
+    return value
+
+
 def clear() -> None:
-    """Forget every cached closing set (tests)."""
+    """Forget every cached closing set and derived value (tests)."""
     with _LOCK:
         _ENTRIES.clear()
+        _DERIVED.clear()

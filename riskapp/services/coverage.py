@@ -21,7 +21,7 @@ from ..models import Assessment
 from ..repository import library as library_repo
 from ..repository.assessments import get_assessment, to_assessment_data
 from . import carveouts
-from .closing_cache import cached_closing_set
+from .closing_cache import State, cached_closing_set, cached_for_state, state_key
 
 Link = Callable[[str], str]
 GROUP_ABOVE = 300  # selected controls beyond which the heatmap's columns are domains
@@ -66,10 +66,13 @@ def coverage_page(
     every = column_controls(library, data, control_link)
     grid = heatmap_columns(every, domain, domain_link)
     columns = grid["columns"]
-    closing = cached_closing_set(library, data, coverage, include_risks=include_risks)
+    state = State(state_key(library, data, include_risks), library)
+    closing = cached_closing_set(
+        library, data, coverage, include_risks=include_risks, key=state.key
+    )
     # a target's candidates come ranked; other partials list every unselected primary
     ranked = {t.ref: t.candidates for t in closing.targets if t.kind == "criterion"}
-    closers = primary_closers(library, data)
+    closers = cached_for_state(state, "closers", lambda: primary_closers(library, data))
     vendors = carveouts.carve_out_vendors(row.organization_id)
     titles = series_titles(library, data.scope.framework)
     gaps: list[dict[str, Any]] = [
@@ -110,6 +113,7 @@ def coverage_page(
         "office": carveouts.office_suggestion(data, library, vendors),
         "monitoring": monitoring,
         "open_criteria": [c for c in coverage.criteria if c.exclusion is None],
+        "state": state,  # for what the view derives from this state alone (cached_for_state)
     }
 
 

@@ -229,12 +229,18 @@ def _coverage_page(
             domain=request.args.get("domain"),
             domain_link=lambda key: quote_plus(key, safe=QUERY_SAFE).join(domains),
         )
-        figures = coverage_page_figures(
-            page["coverage"],
-            page["columns"],
-            page["criterion_links"],
-            page["series_titles"],
-            page["domains"] if page["grouped"] else None,
+        # the figures depend on the assessment's state and on the links they embed
+        # (named here: the prefixes, the domain drilled into): made once per state
+        figures = coverage_service.cached_for_state(
+            page["state"],
+            ("figures", criteria, controls, cards, tuple(domains), page["domain"], page["grouped"]),
+            lambda: coverage_page_figures(
+                page["coverage"],
+                page["columns"],
+                page["criterion_links"],
+                page["series_titles"],
+                page["domains"] if page["grouped"] else None,
+            ),
         )
         return {
             **page,
