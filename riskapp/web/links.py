@@ -5,15 +5,15 @@ static files: building each with werkzeug on every page was a tenth of a
 light page's time. Those links depend only on the endpoint (and the static
 file's name) and on where the app is mounted, so they are kept per app, by
 those; every other call (values, anchors, external URLs, relative endpoints)
-goes to Flask's url_for as before, as does every call once the app has a
-url_defaults function that could change a link per request.
+goes to Flask's url_for as before, as does every call outside a request or
+once the app has a url_defaults function that could change a link per request.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 
 def init_links(app: Flask) -> None:
@@ -22,7 +22,7 @@ def init_links(app: Flask) -> None:
     kept: dict[tuple[str, str, str | None], str] = {}
 
     def url_for(endpoint: str, **values: Any) -> str:
-        if endpoint.startswith(".") or app.url_default_functions:
+        if endpoint.startswith(".") or app.url_default_functions or not has_request_context():
             return build(endpoint, **values)
         if values and (endpoint != "static" or values.keys() != {"filename"}):
             return build(endpoint, **values)
