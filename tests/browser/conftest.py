@@ -15,7 +15,7 @@ from riskapp.app import create_app
 from riskapp.cli import upgrade_database
 from riskapp.extensions import db
 from riskapp.services.library import load_library
-from tests.conftest import FAST_PASSWORD_HASH
+from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
 from tests.factories import Files, make_library
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -77,6 +77,34 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in started:
         server.stop()
+
+
+def shipped_demo(tmp_path: Path, org_name: str, email: str) -> tuple[Flask, int, int]:
+    """Return (app, organisation id, demo assessment id): the shipped library and the demo
+    of `org_name`, whose owner is `email` (password PASSWORD). Serve it with LiveServer."""
+    from riskapp.config import SEED_LIBRARY
+    from riskapp.domain.accounts.passwords import hash_password
+    from riskapp.models import Membership, User
+    from riskapp.services.demo import create_demo
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
+            "SECRET_KEY": "browser-test",
+            "RISKAPP_PASSWORD_HASH": FAST_PASSWORD_HASH,
+        },
+        instance_path=str(tmp_path / "instance"),
+    )
+    with app.app_context():
+        upgrade_database()
+        load_library(SEED_LIBRARY)
+        org_id, assessment_id = create_demo(org_name)
+        user = User(email=email, password_hash=hash_password(PASSWORD, FAST_PASSWORD_HASH))
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(organization_id=org_id, user_id=user.id, role="owner"))
+        db.session.commit()
+    return app, org_id, assessment_id
 
 
 PASSPHRASE = "correct horse battery staple"

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, requires_chromium
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    requires_chromium,
+    shipped_demo,
+)
 from tests.factories import Files
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -260,37 +266,10 @@ def test_every_period_page_of_the_demo_has_no_serious_violations_at_either_width
 ) -> None:
     """The demo's Type 2 period with two populations (one with candidate deviations), a sample
     and an auditor request: axe on every period page at 1280 and 1440 pixels."""
-    from riskapp.app import create_app
-    from riskapp.cli import upgrade_database
-    from riskapp.config import SEED_LIBRARY
-    from riskapp.domain.accounts.passwords import hash_password
-    from riskapp.extensions import db
-    from riskapp.models import Membership, User
-    from riskapp.services.demo import create_demo
-    from riskapp.services.library import load_library
-    from tests.browser.conftest import LiveServer
-    from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
+    from tests.conftest import PASSWORD
 
     axe = _axe_path()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'axe.db'}",
-            "SECRET_KEY": "browser-test",
-            "RISKAPP_PASSWORD_HASH": FAST_PASSWORD_HASH,
-        },
-        instance_path=str(tmp_path / "instance"),
-    )
-    with app.app_context():
-        upgrade_database()
-        load_library(SEED_LIBRARY)
-        org_id, a = create_demo("Axe Co")
-        user = User(
-            email="axe@example.com", password_hash=hash_password(PASSWORD, FAST_PASSWORD_HASH)
-        )
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(Membership(organization_id=org_id, user_id=user.id, role="owner"))
-        db.session.commit()
+    app, _org_id, a = shipped_demo(tmp_path, "Axe Co", "axe@example.com")
     runner = app.test_cli_runner()
     populations = ROOT / "seed_library/docs/populations"
     for ref, name in (

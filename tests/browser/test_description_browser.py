@@ -12,16 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from riskapp.app import create_app
-from riskapp.cli import upgrade_database
-from riskapp.config import SEED_LIBRARY
-from riskapp.domain.accounts.passwords import hash_password
-from riskapp.extensions import db
-from riskapp.models import Membership, User
-from riskapp.services.demo import create_demo
-from riskapp.services.library import load_library
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, requires_chromium
-from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    requires_chromium,
+    shipped_demo,
+)
+from tests.conftest import PASSWORD
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = requires_chromium
@@ -31,26 +29,7 @@ SCREENS = os.environ.get("RISKAPP_SCREENS")
 @pytest.fixture
 def shipped(tmp_path: Path) -> Iterator[tuple[LiveServer, int]]:
     """A server with the shipped library and the demo, signed-in owner included."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
-            "SECRET_KEY": "browser-test",
-            "RISKAPP_PASSWORD_HASH": FAST_PASSWORD_HASH,
-        },
-        instance_path=str(tmp_path / "instance"),
-    )
-    with app.app_context():
-        upgrade_database()
-        load_library(SEED_LIBRARY)
-        org_id, assessment_id = create_demo("Payroll Co")
-        user = User(
-            email="lead@payroll.example",
-            password_hash=hash_password(PASSWORD, FAST_PASSWORD_HASH),
-        )
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(Membership(organization_id=org_id, user_id=user.id, role="owner"))
-        db.session.commit()
+    app, _org_id, assessment_id = shipped_demo(tmp_path, "Payroll Co", "lead@payroll.example")
     server = LiveServer(app)
     yield server, assessment_id
     server.stop()

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from riskapp.app import create_app
-from riskapp.cli import upgrade_database
-from riskapp.config import SEED_LIBRARY
-from riskapp.domain.accounts.passwords import hash_password
 from riskapp.extensions import db
-from riskapp.models import Assessment, Membership, User
-from riskapp.services.demo import create_demo
-from riskapp.services.library import load_library
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LiveServer, requires_chromium
-from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
+from riskapp.models import Assessment
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    requires_chromium,
+    shipped_demo,
+)
+from tests.conftest import PASSWORD
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = requires_chromium
@@ -31,27 +31,10 @@ SCREENS = os.environ.get("RISKAPP_SCREENS")
 @pytest.fixture
 def shipped(tmp_path: Path) -> Iterator[tuple[LiveServer, int, int]]:
     """A server with the shipped library and the demo of a company that has no office."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.db'}",
-            "SECRET_KEY": "browser-test",
-            "RISKAPP_PASSWORD_HASH": FAST_PASSWORD_HASH,
-        },
-        instance_path=str(tmp_path / "instance"),
-    )
+    app, _org_id, assessment_id = shipped_demo(tmp_path, "Cloud Only Ltd", "lead@cloudonly.example")
     with app.app_context():
-        upgrade_database()
-        load_library(SEED_LIBRARY)
-        org_id, assessment_id = create_demo("Cloud Only Ltd")
         row = db.session.get(Assessment, assessment_id)
         row.profile = {**row.profile, "has-office": False}
-        user = User(
-            email="lead@cloudonly.example",
-            password_hash=hash_password(PASSWORD, FAST_PASSWORD_HASH),
-        )
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(Membership(organization_id=org_id, user_id=user.id, role="owner"))
         db.session.commit()
         year = row.period_end.year
     server = LiveServer(app)
