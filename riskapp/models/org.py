@@ -23,6 +23,10 @@ class Organization(Model):
     # placeholder values ({system}, {identity_provider}, ...) and risk bands
     settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # changed by database triggers on every write to the organisation's assessment data
+    # (migration 0019), never by the application; read by repository.revisions alone.
+    # An empty token (a database without the triggers) is never trusted.
+    data_revision: Mapped[str] = mapped_column(sa.String(40), server_default="", deferred=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organization", cascade="all, delete-orphan"

@@ -213,7 +213,11 @@ def _ratings(
 
 
 def to_assessment_data(
-    session: Session, assessment: Assessment, library: dom.Library | None = None
+    session: Session,
+    assessment: Assessment,
+    library: dom.Library | None = None,
+    *,
+    fresh: bool = False,
 ) -> AssessmentData:
     """Return the domain view of an assessment: scope, ratings, choices, custom content.
 
@@ -221,10 +225,14 @@ def to_assessment_data(
     at 5,000 selected controls, loading each selection's full `Control` row
     took most of the coverage page's time. With `library` (the cached library)
     the current library risks' tags are taken from it instead of decoded again.
+    With `fresh`, every row comes from a query run now, none from the session's
+    identity map (the organisation and the criteria set aside would otherwise be
+    taken as the session first read them): what is kept between requests under a
+    data revision must be what the database held at that revision.
     """
     if session.autoflush:  # the Core reads below do not flush pending changes themselves
         session.flush()
-    org = session.get(Organization, assessment.organization_id)
+    org = session.get(Organization, assessment.organization_id, populate_existing=fresh)
     framework = assessment.framework.slug  # loaded once per session; the pages use it too
     choices = (
         session.connection()
@@ -271,5 +279,5 @@ def to_assessment_data(
         custom=custom,
         settings=settings,
         systems=in_scope_names(systems),
-        exclusions=vendors_repo.exclusions(session, assessment),
+        exclusions=vendors_repo.exclusions(session, assessment, fresh=fresh),
     )

@@ -80,13 +80,29 @@ _EXCLUSION_ROWS = (
 )
 
 
-def exclusion_rows(session: Session, assessment_id: int) -> list[CriterionExclusion]:
-    """Return the assessment's criteria set aside, by criterion position."""
-    return list(session.scalars(_EXCLUSION_ROWS, {"assessment_id": assessment_id}))
+def exclusion_rows(
+    session: Session, assessment_id: int, *, fresh: bool = False
+) -> list[CriterionExclusion]:
+    """Return the assessment's criteria set aside, by criterion position.
+
+    With `fresh`, rows already in the session are refreshed from what the query read.
+    """
+    return list(
+        session.scalars(
+            _EXCLUSION_ROWS,
+            {"assessment_id": assessment_id},
+            execution_options={"populate_existing": fresh},
+        )
+    )
 
 
-def exclusions(session: Session, assessment: Assessment) -> list[ExclusionData]:
-    """Return the assessment's criteria set aside as domain data, with each report's bridge."""
+def exclusions(
+    session: Session, assessment: Assessment, *, fresh: bool = False
+) -> list[ExclusionData]:
+    """Return the assessment's criteria set aside as domain data, with each report's bridge.
+
+    With `fresh`, what the session already holds is read again (see `exclusion_rows`).
+    """
     needed = needed_days(
         assessment.report_type,
         assessment.as_of_date,
@@ -94,7 +110,7 @@ def exclusions(session: Session, assessment: Assessment) -> list[ExclusionData]:
         assessment.period_end,
     )
     found = []
-    for row in exclusion_rows(session, assessment.id):
+    for row in exclusion_rows(session, assessment.id, fresh=fresh):
         report = report_of(row.vendor) if row.vendor is not None else None
         found.append(
             ExclusionData(

@@ -14,13 +14,13 @@ from ..domain.assessment.exclusions import CriterionExclusion
 from ..domain.assessment.model import NOT_APPLICABLE, AssessmentData
 from ..domain.coverage.closing import closing_set, needs_new_control, primary_closers
 from ..domain.coverage.columns import ColumnControl, column_controls
-from ..domain.coverage.report import COVERAGE_STATUSES, Coverage, Totals, compute_coverage
+from ..domain.coverage.report import COVERAGE_STATUSES, Coverage, Totals
 from ..domain.library.model import Library
 from ..extensions import db
 from ..models import Assessment
 from ..repository import library as library_repo
-from ..repository.assessments import get_assessment, to_assessment_data
-from . import carveouts
+from ..repository.assessments import get_assessment
+from . import assessment_cache, carveouts
 from .closing_cache import State, cached_closing_set, cached_for_state, state_key
 
 Link = Callable[[str], str]
@@ -32,10 +32,14 @@ def _no_link(_ref: str) -> str:
 
 
 def load(row: Assessment) -> tuple[Library, AssessmentData, Coverage]:
-    """Return the library, the assessment's data and its coverage."""
+    """Return the library, the assessment's data and its coverage.
+
+    The data is kept between requests while nothing it is read from changes
+    (`assessment_cache`); both are shared, so callers only read them.
+    """
     library = library_repo.cached_library(db.session)
-    data = to_assessment_data(db.session, row, library)
-    return library, data, compute_coverage(library, data)
+    data, coverage = assessment_cache.data_and_coverage(db.session, row, library)
+    return library, data, coverage
 
 
 def series_titles(library: Library, framework: str) -> dict[str, str]:
