@@ -9,8 +9,8 @@ trusts it only while the organisation's `data_revision` is the one it was read
 under. Triggers, not the application, change the token, so a write by any
 process, any code path or a hand-typed SQL statement is seen.
 
-- PostgreSQL: the token becomes the writing transaction's id (unique and
-  never reused), set once per transaction by a deferred constraint trigger, so
+- PostgreSQL: the token becomes the writing transaction's id and a random
+  part, set once per transaction by a deferred constraint trigger, so
   the organisation's row is locked only at commit and a transaction updating
   many rows does not wait on it early (no lock-order deadlock).
 - SQLite: writers are serialised by the database lock; each written row sets a
@@ -81,8 +81,11 @@ BEGIN
         END IF;
     END IF;
     IF org IS NOT NULL THEN
-        UPDATE organization SET data_revision = txid_current()::text
-        WHERE id = org AND data_revision IS DISTINCT FROM txid_current()::text;
+        -- the transaction's id marks the token as set by this transaction already; the
+        -- random part keeps tokens unique even where ids start again (a restored cluster)
+        UPDATE organization
+        SET data_revision = txid_current()::text || ':' || substr(md5(random()::text), 1, 16)
+        WHERE id = org AND split_part(data_revision, ':', 1) IS DISTINCT FROM txid_current()::text;
     END IF;
     RETURN NULL;
 END
