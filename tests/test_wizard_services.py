@@ -12,7 +12,7 @@ from riskapp.domain.assessment.wizard import ScopeAnswers
 from riskapp.domain.coverage.report import compute_coverage
 from riskapp.domain.statements.render import tailored_statement
 from riskapp.extensions import db
-from riskapp.models import AssessedRisk, Assessment, Organization, SelectedControl
+from riskapp.models import AssessedRisk, Assessment, Organization, Risk, SelectedControl
 from riskapp.repository import library as library_repo
 from riskapp.repository.assessments import applicable_ratings, to_assessment_data
 from riskapp.services import wizard
@@ -71,6 +71,32 @@ def test_scope_keeps_security_in_and_profile_proposes_risks(seeded) -> None:
     assert set(untagged) < set(cloud)
     assert "R-IAM-03" in cloud
     assert assessment.step_reached == "risks"
+    # one rating per proposed risk, at the library's default, in the library's order
+    rows = db.session.execute(
+        sa.select(
+            AssessedRisk.risk_id,
+            AssessedRisk.likelihood,
+            AssessedRisk.impact,
+            AssessedRisk.excluded,
+            AssessedRisk.exclusion_reason,
+            AssessedRisk.treatment,
+        )
+        .where(AssessedRisk.assessment_id == assessment.id)
+        .order_by(AssessedRisk.id)
+    ).all()
+    ids = dict(
+        db.session.execute(sa.select(Risk.ref, Risk.id).where(Risk.assessment_id.is_(None))).all()
+    )
+    first = [ref for ref in library.risks if ref in untagged]
+    later = [ref for ref in library.risks if ref in cloud and ref not in untagged]
+    assert [r.risk_id for r in rows] == [ids[ref] for ref in first + later]
+    assert {
+        ref: (r.likelihood, r.impact, r.excluded, r.exclusion_reason, r.treatment)
+        for ref, r in zip(first + later, rows, strict=True)
+    } == {
+        ref: (library.risks[ref].likelihood, library.risks[ref].impact, False, "", None)
+        for ref in first + later
+    }
 
 
 def test_switching_an_answer_off_hides_but_keeps_a_rating(seeded) -> None:

@@ -123,8 +123,7 @@ def save_profile(assessment: Assessment, answers: Mapping[str, bool]) -> list[st
     assessment.profile = {key: bool(answers.get(key, False)) for key in known}
     refs = proposed_risks(library, assessment.profile)
     existing = repo.rated_risk_refs(db.session, assessment.id)
-    rows = repo.library_risks(db.session, refs)
-    new = [rows[ref] for ref in refs if ref not in existing]
+    new = [ref for ref in refs if ref not in existing]
     if new:
         db.session.flush()  # the assessment row first
         repo.add_default_ratings(db.session, assessment.id, new)
