@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from riskapp.app import MIGRATIONS
+from riskapp.config import SEED_LIBRARY
 from riskapp.domain.assessment.model import AssessmentData
 from riskapp.domain.coverage.report import Coverage
 from riskapp.extensions import db
@@ -37,6 +38,9 @@ from riskapp.models import (
 from riskapp.repository.revisions import trusted_revision
 from riskapp.services import assessment_cache
 from riskapp.services import coverage as coverage_service
+from riskapp.services.demo import create_demo
+from riskapp.services.library import load_library
+from tests.test_carveouts_web import _count
 
 
 def _migration() -> Any:
@@ -371,3 +375,32 @@ def test_an_open_writer_does_not_hold_up_another_writer_of_the_same_organisation
         first.commit()
     after_first = trusted_revision(db.session, a.id)
     assert len({before, after_second, after_first}) == 3
+
+
+def test_the_coverage_page_reuses_kept_data_until_a_set_aside_changes_it(
+    client, auth, app, make_member, kept
+) -> None:
+    """Through the web: views reuse the kept data, a submitted change is on the next view."""
+    load_library(SEED_LIBRARY)
+    org_id, assessment_id = create_demo("Kept Ltd")
+    db.session.commit()
+    owner = make_member(db.session.get(Organization, org_id), "owner", email="lead@kept.example")
+    auth.sign_in(owner.user.email)
+    url = f"/assessments/{assessment_id}/steps/coverage"
+    first = client.get(url).get_data(as_text=True)
+    client.get(url)
+    assert _count(first, "not_applicable") == 0
+    assert kept() == {"read": 1, "reused": 1}
+
+    response = auth.post(
+        f"{url}/set-aside",
+        {"criterion": "CC6.4", "kind": "not_applicable", "reason": "No premises."},
+        token_from=url,  # a view of the page for its form token: kept data again
+    )
+    assert response.status_code == 302
+    assert kept() == {"read": 1, "reused": 2}
+    page = client.get(url).get_data(as_text=True)
+    assert _count(page, "not_applicable") == 1 and "No premises." in page
+    assert kept() == {"read": 2, "reused": 2}  # the change: read afresh
+    client.get(url)
+    assert kept() == {"read": 2, "reused": 3}
